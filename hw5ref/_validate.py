@@ -1,0 +1,82 @@
+"""Argument checks shared by every public function.
+
+Each helper either returns a clean value or raises ``TypeError``/``ValueError`` whose message
+names the argument and says what was expected, so a caller never sees a bare numpy traceback.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+def real_array(value: Any, name: str, ndim: int | tuple[int, ...] | None = None) -> FloatArray:
+    """Return ``value`` as a finite, non-empty float64 array with the required ``ndim``.
+
+    Raises ``TypeError`` for non-numeric input (strings, objects, complex, booleans) and
+    ``ValueError`` for a wrong number of dimensions, an empty array, NaN or infinity.
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
+    try:
+        raw = np.asarray(value)
+    except (ValueError, TypeError) as exc:  # ragged nested lists, for example
+        raise ValueError(f"{name} must be a rectangular array of real numbers: {exc}") from None
+    if raw.dtype == bool or not (
+        np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must contain real numbers, got dtype {raw.dtype}")
+    arr = raw.astype(np.float64)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got an array of shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return arr
+
+
+def real_scalar(value: Any, name: str) -> float:
+    """Return ``value`` as a finite Python float; reject booleans, strings and arrays."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    out = float(value)
+    if not np.isfinite(out):
+        raise ValueError(f"{name} must be finite, got {out}")
+    return out
+
+
+def integer(value: Any, name: str, minimum: int) -> int:
+    """Return ``value`` as an ``int`` that is at least ``minimum``; reject booleans and floats."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    out = int(value)
+    if out < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {out}")
+    return out
+
+
+def pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
+    """Accept an int or a pair of ints (height, width), each at least ``minimum``."""
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+        return integer(value[0], name, minimum), integer(value[1], name, minimum)
+    v = integer(value, name, minimum)
+    return v, v
+
+
+def probability(value: Any, name: str = "p") -> float:
+    """A keep probability: a real number in the half-open interval (0, 1]."""
+    out = real_scalar(value, name)
+    if not 0.0 < out <= 1.0:
+        raise ValueError(f"{name} must be a keep probability in (0, 1], got {out}")
+    return out

@@ -1,0 +1,225 @@
+"""Convolution and transposed convolution on single-channel 1-D and 2-D arrays.
+
+Convention (deep learning, as in PyTorch): "convolution" is cross-correlation, the filter is
+not flipped.  With zero padding ``P`` and stride ``S`` a length-``n`` input and length-``k``
+filter give ``floor((n + 2P - k) / S) + 1`` outputs:
+
+    y[i] = sum_t  x_pad[i*S + t] * w[t]
+
+The transposed convolution is the adjoint (matrix transpose) of that map: every input entry
+scales the whole filter, copies are placed ``S`` apart, overlaps are summed and ``P`` entries
+are cropped from each border, giving ``(n - 1)*S - 2P + k`` outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from hw5ref._validate import FloatArray, integer, pair, real_array
+
+__all__ = [
+    "conv1d",
+    "conv1d_matrix",
+    "conv2d",
+    "conv_output_length",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose_output_length",
+    "recover_filter",
+]
+
+
+def conv_output_length(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
+    """Output length of a convolution: ``floor((n + 2*padding - k) / stride) + 1``.
+
+    >>> conv_output_length(5, 3)
+    3
+    >>> conv_output_length(224, 3, stride=2, padding=1)
+    112
+    """
+    n = integer(n, "n", 1)
+    k = integer(k, "k", 1)
+    stride = integer(stride, "stride", 1)
+    padding = integer(padding, "padding", 0)
+    if k > n + 2 * padding:
+        raise ValueError(
+            f"the filter (length {k}) is longer than the padded input "
+            f"(length {n} + 2*{padding} = {n + 2 * padding})"
+        )
+    return (n + 2 * padding - k) // stride + 1
+
+
+def conv_transpose_output_length(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
+    """Output length of a transposed convolution: ``(n - 1)*stride - 2*padding + k``.
+
+    >>> conv_transpose_output_length(2, 2)
+    3
+    """
+    n = integer(n, "n", 1)
+    k = integer(k, "k", 1)
+    stride = integer(stride, "stride", 1)
+    padding = integer(padding, "padding", 0)
+    out = (n - 1) * stride - 2 * padding + k
+    if out < 1:
+        raise ValueError(
+            f"padding={padding} crops away the whole output: (n-1)*stride - 2*padding + k "
+            f"= {out} < 1"
+        )
+    return out
+
+
+def _check_filter_fits(shape_x: tuple[int, ...], shape_w: tuple[int, ...], padding: tuple[int, ...]) -> None:
+    for axis, (n, k, p) in enumerate(zip(shape_x, shape_w, padding, strict=True)):
+        if k > n + 2 * p:
+            raise ValueError(
+                f"w is longer than the padded input along axis {axis}: "
+                f"filter {k} > input {n} + 2*padding {p}"
+            )
+
+
+def conv1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
+    """1-D convolution (cross-correlation, no flip).
+
+    ``x``: shape (n,), ``w``: shape (k,)  ->  shape (floor((n + 2P - k)/S) + 1,)
+    with ``y[i] = sum_t x_pad[i*S + t] * w[t]``.
+
+    >>> conv1d([1, 4, 0, -2, 3], [2, -1, 3]).tolist()
+    [-2.0, 2.0, 11.0]
+    """
+    x = real_array(x, "x", ndim=1)
+    w = real_array(w, "w", ndim=1)
+    s = integer(stride, "stride", 1)
+    p = integer(padding, "padding", 0)
+    _check_filter_fits(x.shape, w.shape, (p,))
+    xp = np.pad(x, p)
+    k = w.shape[0]
+    m = (xp.shape[0] - k) // s + 1
+    return np.array([xp[i * s : i * s + k] @ w for i in range(m)], dtype=np.float64)
+
+
+def conv2d(x: Any, w: Any, stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0) -> FloatArray:
+    """2-D convolution (cross-correlation, no flip).
+
+    ``x``: shape (H, W), ``w``: shape (kh, kw)  ->  shape (Ho, Wo) with
+    ``Ho = floor((H + 2Ph - kh)/Sh) + 1`` (likewise Wo) and
+    ``y[i, j] = sum_{a,b} x_pad[i*Sh + a, j*Sw + b] * w[a, b]``.
+
+    >>> conv2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, -1]]).tolist()
+    [[-4.0, -4.0], [-4.0, -4.0]]
+    """
+    x = real_array(x, "x", ndim=2)
+    w = real_array(w, "w", ndim=2)
+    sh, sw = pair(stride, "stride", 1)
+    ph, pw = pair(padding, "padding", 0)
+    _check_filter_fits(x.shape, w.shape, (ph, pw))
+    xp = np.pad(x, ((ph, ph), (pw, pw)))
+    kh, kw = w.shape
+    ho = (xp.shape[0] - kh) // sh + 1
+    wo = (xp.shape[1] - kw) // sw + 1
+    out = np.empty((ho, wo), dtype=np.float64)
+    for i in range(ho):
+        for j in range(wo):
+            out[i, j] = np.sum(xp[i * sh : i * sh + kh, j * sw : j * sw + kw] * w)
+    return out
+
+
+def conv_transpose1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
+    """1-D transposed convolution: scatter-add of scaled filters, then crop.
+
+    ``x``: shape (n,), ``w``: shape (k,)  ->  shape ((n-1)*S - 2P + k,)
+    ``full[i*S : i*S + k] += x[i] * w`` for every i, then ``full[P : len(full) - P]``.
+
+    >>> conv_transpose1d([1, 2], [1, 1, 1], stride=2).tolist()
+    [1.0, 1.0, 3.0, 2.0, 2.0]
+    """
+    x = real_array(x, "x", ndim=1)
+    w = real_array(w, "w", ndim=1)
+    s = integer(stride, "stride", 1)
+    p = integer(padding, "padding", 0)
+    n, k = x.shape[0], w.shape[0]
+    conv_transpose_output_length(n, k, s, p)
+    full = np.zeros((n - 1) * s + k, dtype=np.float64)
+    for i in range(n):
+        full[i * s : i * s + k] += x[i] * w
+    return full[p : full.shape[0] - p]
+
+
+def conv_transpose2d(
+    x: Any, w: Any, stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0
+) -> FloatArray:
+    """2-D transposed convolution: scatter-add of scaled filters, then crop.
+
+    ``x``: shape (H, W), ``w``: shape (kh, kw)  ->  shape
+    ((H-1)*Sh - 2Ph + kh, (W-1)*Sw - 2Pw + kw) with
+    ``full[i*Sh : i*Sh + kh, j*Sw : j*Sw + kw] += x[i, j] * w``, then ``P`` cropped per border.
+
+    >>> conv_transpose2d([[-1, 2], [3, 1]], [[1, -1], [0, 1]]).astype(int).tolist()
+    [[-1, 3, -2], [3, -3, 1], [0, 3, 1]]
+    """
+    x = real_array(x, "x", ndim=2)
+    w = real_array(w, "w", ndim=2)
+    sh, sw = pair(stride, "stride", 1)
+    ph, pw = pair(padding, "padding", 0)
+    (h, wd), (kh, kw) = x.shape, w.shape
+    conv_transpose_output_length(h, kh, sh, ph)
+    conv_transpose_output_length(wd, kw, sw, pw)
+    full = np.zeros(((h - 1) * sh + kh, (wd - 1) * sw + kw), dtype=np.float64)
+    for i in range(h):
+        for j in range(wd):
+            full[i * sh : i * sh + kh, j * sw : j * sw + kw] += x[i, j] * w
+    return full[ph : full.shape[0] - ph, pw : full.shape[1] - pw]
+
+
+def conv1d_matrix(x: Any, size: int, stride: int = 1, padding: int = 0) -> FloatArray:
+    """The matrix ``A`` with ``conv1d(x, w, stride, padding) == A @ w`` for every length-``size`` w.
+
+    Row ``i`` is the window ``x_pad[i*S : i*S + size]``; shape (m, size).
+
+    >>> conv1d_matrix([1, 4, 0, -2, 3], 3).astype(int).tolist()
+    [[1, 4, 0], [4, 0, -2], [0, -2, 3]]
+    """
+    x = real_array(x, "x", ndim=1)
+    k = integer(size, "size", 1)
+    s = integer(stride, "stride", 1)
+    p = integer(padding, "padding", 0)
+    _check_filter_fits(x.shape, (k,), (p,))
+    xp = np.pad(x, p)
+    m = (xp.shape[0] - k) // s + 1
+    return np.stack([xp[i * s : i * s + k] for i in range(m)]).astype(np.float64)
+
+
+def recover_filter(x: Any, y: Any, size: int, stride: int = 1, padding: int = 0) -> FloatArray:
+    """The unique length-``size`` filter ``w`` with ``conv1d(x, w, stride, padding) == y``.
+
+    Solves the linear system ``A w = y`` where ``A = conv1d_matrix(x, size, stride, padding)``
+    (shape (m, size)).  Raises ``ValueError`` saying "no filter" when the system is
+    inconsistent and "more than one filter" when ``A`` has rank < size.
+
+    >>> recover_filter([1, 4, 0, -2, 3], [-2, 2, 11], size=3).tolist()
+    [2.0, -1.0, 3.0]
+    """
+    a = conv1d_matrix(x, size, stride, padding)
+    y = real_array(y, "y", ndim=1)
+    if y.shape[0] != a.shape[0]:
+        raise ValueError(
+            f"y must have the convolution's output length {a.shape[0]} "
+            f"(for len(x)={len(np.atleast_1d(x))}, size={size}, stride={stride}, "
+            f"padding={padding}), got {y.shape[0]}"
+        )
+    w, _, rank, _ = np.linalg.lstsq(a, y, rcond=None)
+    scale = max(1.0, float(np.abs(a).max()) * float(np.abs(w).max(initial=0.0)), float(np.abs(y).max()))
+    consistent = bool(np.allclose(a @ w, y, rtol=0.0, atol=1e-9 * scale))
+    if not consistent:
+        raise ValueError(
+            "no filter of this size maps x to y: the linear system A w = y is inconsistent"
+        )
+    if rank < a.shape[1]:
+        raise ValueError(
+            f"more than one filter maps x to y: the system has rank {rank} < filter size "
+            f"{a.shape[1]}, so the filter is not determined"
+        )
+    # Snap to exact integers/rationals-looking values only when the float error is tiny.
+    rounded = np.round(w)
+    return np.where(np.abs(w - rounded) < 1e-9, rounded, w).astype(np.float64)

@@ -1,0 +1,201 @@
+"""Dropout on linear regression viewed as Tikhonov regularization (HW5 Q4).
+
+Setup: data ``X`` of shape (n, d), targets ``y`` of shape (n,), weights ``w`` of shape (d,).
+Dropout draws a mask ``R`` of shape (n, d) with independent entries ``R_ij ~ Bernoulli(p)``
+(``p`` is the *keep* probability) and predicts ``(R ⊙ X) w``.  Averaging the squared error
+over masks gives the closed form (Q4(a))
+
+    E_R ||y - (R ⊙ X) w||²  =  ||y - p X w||²  +  p (1 - p) ||Γ̃ w||²,
+    Γ̃ = diag(||X[:, 0]||, ..., ||X[:, d-1]||).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hw5ref._validate import FloatArray, integer, probability, real_array
+
+__all__ = [
+    "MonteCarloEstimate",
+    "column_norms",
+    "dropout_minimizer",
+    "enumerate_expected_loss",
+    "equivalent_gamma",
+    "expected_loss",
+    "inference_weights",
+    "masked_loss",
+    "monte_carlo_loss",
+    "tikhonov_gamma",
+    "tikhonov_loss",
+    "tikhonov_solution",
+    "to_ridge",
+]
+
+def _xyw(X: Any, y: Any, w: Any) -> tuple[FloatArray, FloatArray, FloatArray]:
+    X = real_array(X, "X", ndim=2)
+    y = real_array(y, "y", ndim=1)
+    w = real_array(w, "w", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have one entry per column of X ({X.shape[1]}), got {w.shape[0]}")
+    return X, y, w
+
+def column_norms(X: Any) -> FloatArray:
+    """Euclidean norm of each column: ``c_j = ||X[:, j]||``; (n, d) -> (d,).
+
+    >>> column_norms([[3, 0], [4, 1]]).tolist()
+    [5.0, 1.0]
+    """
+    X = real_array(X, "X", ndim=2)
+    out: FloatArray = np.sqrt(np.sum(X * X, axis=0))
+    return out
+
+def tikhonov_gamma(X: Any) -> FloatArray:
+    """Γ̃ = diag(column norms of X), shape (d, d): the matrix in dropout's penalty.
+
+    >>> tikhonov_gamma([[3, 0], [4, 1]]).tolist()
+    [[5.0, 0.0], [0.0, 1.0]]
+    """
+    return np.diag(column_norms(X))
+
+def masked_loss(X: Any, y: Any, w: Any, mask: Any) -> float:
+    """Loss for one dropout mask: ``||y - (mask ⊙ X) w||²``; mask has the shape of X."""
+    X, y, w = _xyw(X, y, w)
+    m = real_array(mask, "mask", ndim=2)
+    if m.shape != X.shape:
+        raise ValueError(f"mask must have the shape of X {X.shape}, got {m.shape}")
+    r = y - (m * X) @ w
+    return float(r @ r)
+
+def expected_loss(X: Any, y: Any, w: Any, p: float) -> float:
+    """Exact dropout objective: ``||y - pXw||² + p(1-p)||Γ̃w||²`` with Γ̃ = diag(column norms).
+
+    >>> expected_loss([[1.0]], [1.0], [1.0], p=0.5)  # masks 0 and 1: (1 + 0) / 2
+    0.5
+    """
+    X, y, w = _xyw(X, y, w)
+    p = probability(p)
+    r = y - p * (X @ w)
+    gw = column_norms(X) * w
+    return float(r @ r + p * (1 - p) * (gw @ gw))
+
+def enumerate_expected_loss(X: Any, y: Any, w: Any, p: float, max_entries: int = 16) -> float:
+    """``E_R ||y - (R⊙X)w||²`` by summing over all ``2**(n*d)`` masks, each weighted by
+    ``p**(#kept) * (1-p)**(#dropped)``.  An independent oracle for tiny X (n*d <= max_entries).
+    """
+    X, y, w = _xyw(X, y, w)
+    p = probability(p)
+    size = X.size
+    if size > integer(max_entries, "max_entries", 1):
+        raise ValueError(f"X has {size} entries; enumeration is limited to {max_entries}")
+    total = 0.0
+    for bits in itertools.product((0.0, 1.0), repeat=size):
+        mask = np.array(bits).reshape(X.shape)
+        kept = int(mask.sum())
+        weight = p**kept * (1 - p) ** (size - kept)
+        r = y - (mask * X) @ w
+        total += weight * float(r @ r)
+    return total
+
+@dataclass(frozen=True)
+class MonteCarloEstimate:
+    """Sample mean of the masked loss, its standard error ``std / sqrt(samples)``, and count."""
+
+    mean: float
+    stderr: float
+    samples: int
+
+def monte_carlo_loss(
+    X: Any, y: Any, w: Any, p: float, samples: int, rng: np.random.Generator
+) -> MonteCarloEstimate:
+    """Estimate ``E_R ||y - (R⊙X)w||²`` from ``samples`` random masks drawn with ``rng``."""
+    X, y, w = _xyw(X, y, w)
+    p = probability(p)
+    samples = integer(samples, "samples", 2)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    masks = rng.random((samples, *X.shape)) < p
+    residuals = y[None, :] - np.einsum("snd,d->sn", masks * X[None], w)
+    losses = np.sum(residuals**2, axis=1)
+    return MonteCarloEstimate(
+        mean=float(losses.mean()),
+        stderr=float(losses.std(ddof=1) / np.sqrt(samples)),
+        samples=samples,
+    )
+
+def inference_weights(w_tilde: Any, p: float) -> FloatArray:
+    """Weights to use without dropout at test time: ``w = p * w_tilde`` (Q4(b)).
+
+    >>> inference_weights([2.0, -4.0], 0.5).tolist()
+    [1.0, -2.0]
+    """
+    w = real_array(w_tilde, "w_tilde", ndim=1)
+    out: FloatArray = probability(p) * w
+    return out
+
+def equivalent_gamma(X: Any, p: float) -> FloatArray:
+    """The Γ of the classical objective ``||y - Xw||² + ||Γw||²`` that dropout training with
+    keep probability p solves after ``w = p w̃``: ``Γ = sqrt((1-p)/p) * Γ̃`` (shape (d, d)).
+
+    Because ``p(1-p)||Γ̃ w̃||² = ((1-p)/p) ||Γ̃ w||²``.
+    """
+    p = probability(p)
+    out: FloatArray = np.sqrt((1 - p) / p) * tikhonov_gamma(X)
+    return out
+
+def _gamma_for(X: FloatArray, gamma: Any) -> FloatArray:
+    g = real_array(gamma, "gamma", ndim=2)
+    d = X.shape[1]
+    if g.shape != (d, d):
+        raise ValueError(f"gamma must be a square ({d}, {d}) matrix matching X's columns, got {g.shape}")
+    if np.linalg.matrix_rank(g) < d:
+        raise ValueError("gamma must be invertible")
+    return g
+
+def to_ridge(X: Any, gamma: Any) -> FloatArray:
+    """Change of variables ``w̃ = Γ w`` (Q4(c)): the ridge data matrix ``X̃ = X Γ⁻¹``, (n, d).
+
+    Then ``||y - Xw||² + ||Γw||² = ||y - X̃ w̃||² + ||w̃||²`` (λ = 1).
+
+    >>> to_ridge([[3, 0], [4, 1]], [[5, 0], [0, 1]]).tolist()
+    [[0.6, 0.0], [0.8, 1.0]]
+    """
+    X = real_array(X, "X", ndim=2)
+    g = _gamma_for(X, gamma)
+    out: FloatArray = np.linalg.solve(g.T, X.T).T
+    return out
+
+def tikhonov_loss(X: Any, y: Any, w: Any, gamma: Any) -> float:
+    """Generalized ridge objective ``||y - Xw||² + ||Γw||²``."""
+    X, y, w = _xyw(X, y, w)
+    g = _gamma_for(X, gamma)
+    r = y - X @ w
+    gw = g @ w
+    return float(r @ r + gw @ gw)
+
+def tikhonov_solution(X: Any, y: Any, gamma: Any) -> FloatArray:
+    """Minimizer of ``||y - Xw||² + ||Γw||²``: ``w* = (XᵀX + ΓᵀΓ)⁻¹ Xᵀy``, shape (d,)."""
+    X = real_array(X, "X", ndim=2)
+    y = real_array(y, "y", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
+    g = _gamma_for(X, gamma)
+    out: FloatArray = np.linalg.solve(X.T @ X + g.T @ g, X.T @ y)
+    return out
+
+def dropout_minimizer(X: Any, y: Any, p: float) -> FloatArray:
+    """Minimizer of the dropout objective: ``w̃* = (p²XᵀX + p(1-p)Γ̃²)⁻¹ p Xᵀy``, shape (d,)."""
+    X = real_array(X, "X", ndim=2)
+    y = real_array(y, "y", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
+    p = probability(p)
+    g2 = np.diag(column_norms(X) ** 2)
+    out: FloatArray = np.linalg.solve(p * p * (X.T @ X) + p * (1 - p) * g2, p * (X.T @ y))
+    return out
+

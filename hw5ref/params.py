@@ -1,0 +1,103 @@
+"""Learnable-parameter counts for standard and depthwise-separable 2-D convolutions.
+
+A standard convolution from ``c_in`` to ``c_out`` channels with a ``kh x kw`` kernel holds a
+weight tensor of shape (c_out, c_in, kh, kw) and, optionally, a bias of shape (c_out,).
+
+A depthwise-separable convolution is two stages:
+
+* depthwise: one ``kh x kw`` filter per input channel, weight shape (c_in, 1, kh, kw),
+  optional bias (c_in,);
+* pointwise: a 1x1 convolution mixing channels, weight shape (c_out, c_in, 1, 1),
+  optional bias (c_out,).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hw5ref._validate import integer, pair
+
+__all__ = ["ParamCount", "Stage", "conv2d_params", "depthwise_separable_params"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One layer's parameters: ``weights`` (product of the weight shape) and ``biases``."""
+
+    name: str
+    weight_shape: tuple[int, ...]
+    weights: int
+    biases: int
+
+    @property
+    def total(self) -> int:
+        return self.weights + self.biases
+
+
+@dataclass(frozen=True)
+class ParamCount:
+    """A per-stage breakdown; ``total`` sums every stage's weights and biases."""
+
+    stages: tuple[Stage, ...]
+
+    @property
+    def weights(self) -> int:
+        return sum(s.weights for s in self.stages)
+
+    @property
+    def biases(self) -> int:
+        return sum(s.biases for s in self.stages)
+
+    @property
+    def total(self) -> int:
+        return self.weights + self.biases
+
+
+def _stage(name: str, shape: tuple[int, ...], n_bias: int, bias: bool) -> Stage:
+    if not isinstance(bias, bool):
+        raise TypeError(f"the bias flag of the {name} stage must be True or False, got {bias!r}")
+    weights = 1
+    for d in shape:
+        weights *= d
+    return Stage(name, shape, weights, n_bias if bias else 0)
+
+
+def conv2d_params(c_in: int, c_out: int, kernel: int | tuple[int, int], bias: bool = True) -> int:
+    """Parameters of a standard convolution: ``kh*kw*c_in*c_out + (c_out if bias else 0)``.
+
+    >>> conv2d_params(3, 4, 3)
+    112
+    >>> conv2d_params(3, 4, 3, bias=False)
+    108
+    """
+    c_in = integer(c_in, "c_in", 1)
+    c_out = integer(c_out, "c_out", 1)
+    kh, kw = pair(kernel, "kernel", 1)
+    return _stage("conv", (c_out, c_in, kh, kw), c_out, bias).total
+
+
+def depthwise_separable_params(
+    c_in: int,
+    c_out: int,
+    kernel: int | tuple[int, int],
+    depthwise_bias: bool = True,
+    pointwise_bias: bool = True,
+) -> ParamCount:
+    """Depthwise (c_in filters of kh x kw) then pointwise (1x1, c_in -> c_out) parameters.
+
+    depthwise weights ``c_in*kh*kw`` (+ ``c_in`` biases), pointwise weights ``c_in*c_out``
+    (+ ``c_out`` biases).
+
+    >>> count = depthwise_separable_params(3, 4, 3, depthwise_bias=False, pointwise_bias=False)
+    >>> [(s.name, s.weights, s.biases) for s in count.stages], count.total
+    ([('depthwise', 27, 0), ('pointwise', 12, 0)], 39)
+    """
+    c_in = integer(c_in, "c_in", 1)
+    c_out = integer(c_out, "c_out", 1)
+    kh, kw = pair(kernel, "kernel", 1)
+    return ParamCount(
+        (
+            _stage("depthwise", (c_in, 1, kh, kw), c_in, depthwise_bias),
+            _stage("pointwise", (c_out, c_in, 1, 1), c_out, pointwise_bias),
+        )
+    )
