@@ -161,3 +161,45 @@ def value(key: str) -> Any:
         return _PUBLISHED[key]()
     except KeyError:
         raise ValueError(f"unknown answer key {key!r}; known keys: {sorted(_PUBLISHED)}") from None
+
+
+# ---------------------------------------------------------------- Q3/Q4 pages: extra keys
+def q3_weights_only_ratio() -> float:
+    """Q3: separable / standard weights without biases, ``(k²c_in + c_in c_out)/(k²c_in c_out)``."""
+    counts = q3_counts("weights_only")
+    return counts["separable"] / counts["standard"]
+
+
+def q4_tikhonov() -> dict[str, Any]:
+    """Q4(b)-(d) on the numeric instance: the classical problem that dropout training solves.
+
+    ``gamma_scale`` is ``sqrt((1-p)/p)``, so ``Γ = gamma_scale · Γ̃``; ``dropout_minimizer`` is
+    w̃* and ``tikhonov_minimizer`` is w* for that Γ (equal to ``p · w̃*``);
+    ``ridge_column_norms_equivalent_gamma`` are the column norms of ``X Γ⁻¹`` for that Γ.
+    """
+    X = np.array(Q4_X, dtype=float)
+    y = np.array(Q4_Y, dtype=float)
+    gamma = dropout.equivalent_gamma(X, Q4_P)
+    return {
+        "p": Q4_P,
+        "gamma_scale": float(np.sqrt((1 - Q4_P) / Q4_P)),
+        "equivalent_gamma_diag": np.diag(gamma).copy(),
+        "dropout_minimizer": dropout.dropout_minimizer(X, y, Q4_P),
+        "tikhonov_minimizer": dropout.tikhonov_solution(X, y, gamma),
+        "ridge_column_norms_equivalent_gamma": dropout.column_norms(dropout.to_ridge(X, gamma)),
+    }
+
+
+def _q4t(field: str) -> Callable[[], Any]:
+    return lambda: q4_tikhonov()[field]
+
+
+_PUBLISHED.update(
+    {
+        "q3.weights_only.ratio": q3_weights_only_ratio,
+        **{f"q4.{field}": _q4t(field) for field in (
+            "p", "gamma_scale", "equivalent_gamma_diag", "dropout_minimizer",
+            "tikhonov_minimizer", "ridge_column_norms_equivalent_gamma",
+        )},
+    }
+)

@@ -1,0 +1,212 @@
+"""The Q4(a) derivation as a list of checkable lines.
+
+Each :class:`Step` pairs the LaTeX of one line of the derivation with a Python function that
+evaluates exactly that expression for concrete ``X`` (n, d), ``y`` (n,), ``w`` (d,) and keep
+probability ``p``.  Every line is claimed to equal the dropout objective
+
+    L(w) = E_R ||y - (R ⊙ X) w||²,   R_ij ~ Bernoulli(p) independent,
+
+so a test can evaluate each line and compare it with the exact expectation (a sum over all
+``2**(n*d)`` masks).  The site renders the LaTeX from :data:`DROPOUT_DERIVATION`, so the text a
+reader sees and the expression that is checked come from the same tuple.
+
+Lines whose expression still contains ``E_R[...]`` are evaluated by enumerating every mask of
+the expression *inside* the expectation, as written on that line; lines after the expectation
+is taken are evaluated in closed form.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hw5ref._validate import FloatArray, probability, real_array
+
+__all__ = ["DROPOUT_DERIVATION", "MAX_MASK_ENTRIES", "Step", "evaluate", "evaluate_all"]
+
+#: Largest ``n*d`` for which a line that still contains an expectation is evaluated
+#: (by enumerating ``2**(n*d)`` masks).
+MAX_MASK_ENTRIES = 16
+
+LineFunction = Callable[[FloatArray, FloatArray, FloatArray, float], Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation.
+
+    ``label``: short name; ``reason``: Markdown (with inline LaTeX) saying why the line follows
+    from the previous one; ``latex``: the line's expression (right-hand side, LaTeX);
+    ``fn(X, y, w, p)``: the value of that expression for validated float arrays.
+    """
+
+    label: str
+    reason: str
+    latex: str
+    fn: LineFunction
+
+
+def _masks(shape: tuple[int, ...], p: float) -> list[tuple[FloatArray, float]]:
+    """Every 0/1 mask of ``shape`` with its probability ``p**kept * (1-p)**dropped``."""
+    size = int(np.prod(shape))
+    if size > MAX_MASK_ENTRIES:
+        raise ValueError(
+            f"X has {size} entries; lines containing an expectation are evaluated by "
+            f"enumerating masks, limited to {MAX_MASK_ENTRIES} entries"
+        )
+    out = []
+    for bits in itertools.product((0.0, 1.0), repeat=size):
+        mask = np.array(bits).reshape(shape)
+        kept = int(mask.sum())
+        out.append((mask, p**kept * (1 - p) ** (size - kept)))
+    return out
+
+
+def _expect(fn: Callable[[FloatArray], Any], shape: tuple[int, ...], p: float) -> Any:
+    """``E_R[fn(R)]`` over independent Bernoulli(p) masks ``R`` of ``shape`` (exact)."""
+    return sum(weight * np.asarray(fn(mask)) for mask, weight in _masks(shape, p))
+
+
+def _line_definition(X: FloatArray, y: FloatArray, w: FloatArray, p: float) -> float:
+    def integrand(R: FloatArray) -> float:
+        r = y - (R * X) @ w
+        return float(r @ r)
+
+    return float(_expect(integrand, X.shape, p))
+
+
+def _line_expand(X: FloatArray, y: FloatArray, w: FloatArray, p: float) -> float:
+    def integrand(R: FloatArray) -> float:
+        M = R * X
+        return float(y @ y - 2 * (y @ M @ w) + w @ M.T @ M @ w)
+
+    return float(_expect(integrand, X.shape, p))
+
+
+def _line_linearity(X: FloatArray, y: FloatArray, w: FloatArray, p: float) -> float:
+    first = _expect(lambda R: R * X, X.shape, p)
+    second = _expect(lambda R: (R * X).T @ (R * X), X.shape, p)
+    return float(y @ y - 2 * (y @ first @ w) + w @ second @ w)
+
+
+def _line_first_moment(X: FloatArray, y: FloatArray, w: FloatArray, p: float) -> float:
+    second = _expect(lambda R: (R * X).T @ (R * X), X.shape, p)
+    return float(y @ y - 2 * p * (y @ X @ w) + w @ second @ w)
+
+
+def _line_second_moment(X: FloatArray, y: FloatArray, w: FloatArray, p: float) -> float:
+    gram = X.T @ X
+    second = p**2 * gram + p * (1 - p) * np.diag(np.diag(gram))
+    return float(y @ y - 2 * p * (y @ X @ w) + w @ second @ w)
+
+
+def _line_gamma(X: FloatArray, y: FloatArray, w: FloatArray, p: float) -> float:
+    gamma = np.diag(np.sqrt(np.sum(X * X, axis=0)))
+    return float(
+        y @ y
+        - 2 * p * (y @ X @ w)
+        + p**2 * (w @ X.T @ X @ w)
+        + p * (1 - p) * (w @ gamma @ gamma @ w)
+    )
+
+
+def _line_square(X: FloatArray, y: FloatArray, w: FloatArray, p: float) -> float:
+    gamma = np.diag(np.sqrt(np.sum(X * X, axis=0)))
+    r = y - p * X @ w
+    gw = gamma @ w
+    return float(r @ r + p * (1 - p) * (gw @ gw))
+
+
+#: The derivation of Q4(a), line by line; every ``latex`` equals the dropout objective.
+DROPOUT_DERIVATION: tuple[Step, ...] = (
+    Step(
+        "definition",
+        r"The dropout objective: average the squared error over the random mask $R$, whose "
+        r"entries are independent with $\Pr[R_{ij}=1]=p$.",
+        r"\mathbb{E}_R\,\lVert y-(R\odot X)\tilde w\rVert_2^2",
+        _line_definition,
+    ),
+    Step(
+        "expand",
+        r"Write $\lVert a\rVert_2^2=a^\top a$ and multiply out. The two cross terms are equal "
+        r"scalars ($y^\top M\tilde w=\tilde w^\top M^\top y$), hence the factor 2.",
+        r"\mathbb{E}_R\big[\,y^\top y-2\,y^\top(R\odot X)\tilde w"
+        r"+\tilde w^\top(R\odot X)^\top(R\odot X)\,\tilde w\,\big]",
+        _line_expand,
+    ),
+    Step(
+        "linearity",
+        r"Only $R$ is random. Expectation is linear, so it moves inside the fixed vectors "
+        r"$y$ and $\tilde w$.",
+        r"y^\top y-2\,y^\top\,\mathbb{E}[R\odot X]\,\tilde w"
+        r"+\tilde w^\top\,\mathbb{E}\big[(R\odot X)^\top(R\odot X)\big]\,\tilde w",
+        _line_linearity,
+    ),
+    Step(
+        "first moment",
+        r"Entrywise, $\mathbb{E}[R_{ij}X_{ij}]=pX_{ij}$, so $\mathbb{E}[R\odot X]=pX$. "
+        r"The cross term keeps its factor $p$.",
+        r"y^\top y-2p\,y^\top X\tilde w"
+        r"+\tilde w^\top\,\mathbb{E}\big[(R\odot X)^\top(R\odot X)\big]\,\tilde w",
+        _line_first_moment,
+    ),
+    Step(
+        "second moment",
+        r"Entry $(j,k)$ of $(R\odot X)^\top(R\odot X)$ is $\sum_i R_{ij}R_{ik}X_{ij}X_{ik}$. "
+        r"For $j\neq k$ the two mask entries are independent: $\mathbb{E}[R_{ij}R_{ik}]=p^2$. "
+        r"For $j=k$, $R_{ij}^2=R_{ij}$, so $\mathbb{E}[R_{ij}^2]=p=p^2+p(1-p)$. The extra "
+        r"$p(1-p)$ appears only on the diagonal, multiplied by $\sum_i X_{ij}^2$.",
+        r"y^\top y-2p\,y^\top X\tilde w"
+        r"+\tilde w^\top\big(p^2X^\top X+p(1-p)\operatorname{diag}(X^\top X)\big)\tilde w",
+        _line_second_moment,
+    ),
+    Step(
+        "name the diagonal",
+        r"The diagonal of $X^\top X$ holds the squared column norms $\lVert X_{:,j}\rVert_2^2$. "
+        r"With $\tilde\Gamma=\operatorname{diag}(\lVert X_{:,1}\rVert_2,\dots,"
+        r"\lVert X_{:,d}\rVert_2)$ (norms, not squared norms) this matrix is $\tilde\Gamma^2$.",
+        r"y^\top y-2p\,y^\top X\tilde w+p^2\,\tilde w^\top X^\top X\tilde w"
+        r"+p(1-p)\,\tilde w^\top\tilde\Gamma^2\tilde w",
+        _line_gamma,
+    ),
+    Step(
+        "complete the square",
+        r"The first three terms are $(y-pX\tilde w)^\top(y-pX\tilde w)$, and "
+        r"$\tilde w^\top\tilde\Gamma^2\tilde w=(\tilde\Gamma\tilde w)^\top(\tilde\Gamma\tilde w)$ "
+        r"because $\tilde\Gamma$ is diagonal, hence symmetric.",
+        r"\lVert y-pX\tilde w\rVert_2^2+p(1-p)\,\lVert\tilde\Gamma\tilde w\rVert_2^2",
+        _line_square,
+    ),
+)
+
+
+def evaluate(step: Step, X: Any, y: Any, w: Any, p: float) -> float:
+    """Value of one line's expression for data ``X`` (n, d), ``y`` (n,), ``w`` (d,), keep
+    probability ``p`` in (0, 1].
+
+    >>> evaluate(DROPOUT_DERIVATION[-1], [[1.0]], [1.0], [1.0], 0.5)  # (1-1/2)^2 + 1/4
+    0.5
+    """
+    if not isinstance(step, Step):
+        raise TypeError(f"step must be a hw5ref.derivations.Step, got {type(step).__name__}")
+    X = real_array(X, "X", ndim=2)
+    y = real_array(y, "y", ndim=1)
+    w = real_array(w, "w", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have one entry per column of X ({X.shape[1]}), got {w.shape[0]}")
+    return float(step.fn(X, y, w, probability(p)))
+
+
+def evaluate_all(X: Any, y: Any, w: Any, p: float) -> list[float]:
+    """The value of every line of :data:`DROPOUT_DERIVATION`, in order (all should be equal).
+
+    >>> [round(v, 12) for v in evaluate_all([[1.0, 2.0]], [1.0], [1.0, -1.0], 0.5)]
+    [3.5, 3.5, 3.5, 3.5, 3.5, 3.5, 3.5]
+    """
+    return [evaluate(step, X, y, w, p) for step in DROPOUT_DERIVATION]
