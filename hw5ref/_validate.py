@@ -1,7 +1,15 @@
 """Argument checks shared by every public function.
 
 Each helper either returns a clean value or raises ``TypeError``/``ValueError`` whose message
-names the argument and says what was expected, so a caller never sees a bare numpy traceback.
+starts with the argument's name and says what was expected, so a caller never sees a bare
+numpy traceback.
+
+>>> real_array([[1, 2], [3, 4]], "x", ndim=2).dtype
+dtype('float64')
+>>> integer(0, "stride", 1)
+Traceback (most recent call last):
+...
+ValueError: stride must be an integer >= 1, got 0
 """
 
 from __future__ import annotations
@@ -14,12 +22,26 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 
+__all__ = ["FloatArray", "flag", "integer", "pair", "probability", "real_array", "real_scalar"]
+
 
 def real_array(value: Any, name: str, ndim: int | tuple[int, ...] | None = None) -> FloatArray:
     """Return ``value`` as a finite, non-empty float64 array with the required ``ndim``.
 
     Raises ``TypeError`` for non-numeric input (strings, objects, complex, booleans) and
-    ``ValueError`` for a wrong number of dimensions, an empty array, NaN or infinity.
+    ``ValueError`` for a ragged nested list, a wrong number of dimensions, an empty array,
+    NaN or infinity.
+
+    >>> real_array([1, 2], "w", ndim=1).tolist()
+    [1.0, 2.0]
+    >>> real_array([1.0, float("nan")], "w")
+    Traceback (most recent call last):
+    ...
+    ValueError: w must contain only finite numbers (no NaN or inf)
+    >>> real_array([True, False], "w")
+    Traceback (most recent call last):
+    ...
+    TypeError: w must contain real numbers, got dtype bool
     """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of real numbers, got {type(value).__name__}")
@@ -45,8 +67,16 @@ def real_array(value: Any, name: str, ndim: int | tuple[int, ...] | None = None)
 
 
 def real_scalar(value: Any, name: str) -> float:
-    """Return ``value`` as a finite Python float; reject booleans, strings and arrays."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """Return ``value`` as a finite Python float; reject booleans, strings and arrays.
+
+    >>> real_scalar(2, "gamma")
+    2.0
+    >>> real_scalar(True, "gamma")
+    Traceback (most recent call last):
+    ...
+    TypeError: gamma must be a real number, got bool
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     out = float(value)
     if not np.isfinite(out):
@@ -55,8 +85,16 @@ def real_scalar(value: Any, name: str) -> float:
 
 
 def integer(value: Any, name: str, minimum: int) -> int:
-    """Return ``value`` as an ``int`` that is at least ``minimum``; reject booleans and floats."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    """Return ``value`` as an ``int`` that is at least ``minimum``; reject booleans and floats.
+
+    >>> integer(3, "size", 1)
+    3
+    >>> integer(2.0, "size", 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: size must be an integer, got float
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     out = int(value)
     if out < minimum:
@@ -65,18 +103,47 @@ def integer(value: Any, name: str, minimum: int) -> int:
 
 
 def pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
-    """Accept an int or a pair of ints (height, width), each at least ``minimum``."""
+    """Accept an int or a pair of ints (height, width), each at least ``minimum``.
+
+    >>> pair(2, "stride", 1), pair((1, 3), "stride", 1)
+    ((2, 2), (1, 3))
+    """
     if isinstance(value, tuple | list):
         if len(value) != 2:
             raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
         return integer(value[0], name, minimum), integer(value[1], name, minimum)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int or a pair of ints, got {type(value).__name__}")
     v = integer(value, name, minimum)
     return v, v
 
 
 def probability(value: Any, name: str = "p") -> float:
-    """A keep probability: a real number in the half-open interval (0, 1]."""
+    """A keep probability: a real number in the half-open interval (0, 1].
+
+    >>> probability(0.8)
+    0.8
+    >>> probability(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: p must be a keep probability in (0, 1], got 0.0
+    """
     out = real_scalar(value, name)
     if not 0.0 < out <= 1.0:
         raise ValueError(f"{name} must be a keep probability in (0, 1], got {out}")
     return out
+
+
+def flag(value: Any, name: str) -> bool:
+    """A boolean switch: ``True``/``False`` (or numpy's bools); 0, 1 and strings are rejected.
+
+    >>> flag(False, "bias")
+    False
+    >>> flag(1, "bias")
+    Traceback (most recent call last):
+    ...
+    TypeError: bias must be True or False, got int 1
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
