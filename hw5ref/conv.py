@@ -6,9 +6,15 @@ filter give ``floor((n + 2P - k) / S) + 1`` outputs:
 
     y[i] = sum_t  x_pad[i*S + t] * w[t]
 
-The transposed convolution is the adjoint (matrix transpose) of that map: every input entry
-scales the whole filter, copies are placed ``S`` apart, overlaps are summed and ``P`` entries
-are cropped from each border, giving ``(n - 1)*S - 2P + k`` outputs.
+The transposed convolution of a length-``m`` input scatters scaled copies of the filter: every
+input entry scales the whole filter, copies are placed ``S`` apart, overlaps are summed and
+``P`` entries are cropped from each border, giving ``(m - 1)*S - 2P + k`` outputs.  It is the
+adjoint (matrix transpose) of the convolution above whenever that length is the convolution's
+input length ``n``, i.e. when ``S`` divides ``n + 2P - k``.  Otherwise the adjoint has
+``r = (n + 2P - k) mod S`` more trailing entries and the transposed convolution is its first
+``n - r`` entries (PyTorch's ``output_padding`` supplies the missing ones).
+
+Argument errors raise ``TypeError``/``ValueError`` whose message starts with the argument's name.
 """
 
 from __future__ import annotations
@@ -45,8 +51,8 @@ def conv_output_length(n: int, k: int, stride: int = 1, padding: int = 0) -> int
     padding = integer(padding, "padding", 0)
     if k > n + 2 * padding:
         raise ValueError(
-            f"the filter (length {k}) is longer than the padded input "
-            f"(length {n} + 2*{padding} = {n + 2 * padding})"
+            f"k={k} (the filter length) is longer than the padded input "
+            f"n + 2*padding = {n} + 2*{padding} = {n + 2 * padding}"
         )
     return (n + 2 * padding - k) // stride + 1
 
@@ -70,12 +76,15 @@ def conv_transpose_output_length(n: int, k: int, stride: int = 1, padding: int =
     return out
 
 
-def _check_filter_fits(shape_x: tuple[int, ...], shape_w: tuple[int, ...], padding: tuple[int, ...]) -> None:
+def _check_filter_fits(
+    shape_x: tuple[int, ...], shape_w: tuple[int, ...], padding: tuple[int, ...], name: str = "w"
+) -> None:
+    """Raise ``ValueError`` naming ``name`` if the filter is longer than the padded input."""
     for axis, (n, k, p) in enumerate(zip(shape_x, shape_w, padding, strict=True)):
         if k > n + 2 * p:
             raise ValueError(
-                f"w is longer than the padded input along axis {axis}: "
-                f"filter {k} > input {n} + 2*padding {p}"
+                f"{name} is longer than the padded input along axis {axis}: "
+                f"filter {k} > input {n} + 2*padding {p} = {n + 2 * p}"
             )
 
 
@@ -87,6 +96,8 @@ def conv1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
 
     >>> conv1d([1, 4, 0, -2, 3], [2, -1, 3]).tolist()
     [-2.0, 2.0, 11.0]
+    >>> conv1d([1, 2, 3, 4], [1, 1], stride=2, padding=1).tolist()  # x_pad = [0,1,2,3,4,0]
+    [1.0, 5.0, 4.0]
     """
     x = real_array(x, "x", ndim=1)
     w = real_array(w, "w", ndim=1)
@@ -99,7 +110,9 @@ def conv1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
     return np.array([xp[i * s : i * s + k] @ w for i in range(m)], dtype=np.float64)
 
 
-def conv2d(x: Any, w: Any, stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0) -> FloatArray:
+def conv2d(
+    x: Any, w: Any, stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0
+) -> FloatArray:
     """2-D convolution (cross-correlation, no flip).
 
     ``x``: shape (H, W), ``w``: shape (kh, kw)  ->  shape (Ho, Wo) with
@@ -128,8 +141,9 @@ def conv2d(x: Any, w: Any, stride: int | tuple[int, int] = 1, padding: int | tup
 def conv_transpose1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
     """1-D transposed convolution: scatter-add of scaled filters, then crop.
 
-    ``x``: shape (n,), ``w``: shape (k,)  ->  shape ((n-1)*S - 2P + k,)
+    ``x``: shape (m,), ``w``: shape (k,)  ->  shape ((m-1)*S - 2P + k,)
     ``full[i*S : i*S + k] += x[i] * w`` for every i, then ``full[P : len(full) - P]``.
+    This is the transpose of ``conv1d(., w, S, P)`` acting on inputs of that output length.
 
     >>> conv_transpose1d([1, 2], [1, 1, 1], stride=2).tolist()
     [1.0, 1.0, 3.0, 2.0, 2.0]
@@ -154,6 +168,7 @@ def conv_transpose2d(
     ``x``: shape (H, W), ``w``: shape (kh, kw)  ->  shape
     ((H-1)*Sh - 2Ph + kh, (W-1)*Sw - 2Pw + kw) with
     ``full[i*Sh : i*Sh + kh, j*Sw : j*Sw + kw] += x[i, j] * w``, then ``P`` cropped per border.
+    This is the transpose of ``conv2d(., w, S, P)`` acting on inputs of that output shape.
 
     >>> conv_transpose2d([[-1, 2], [3, 1]], [[1, -1], [0, 1]]).astype(int).tolist()
     [[-1, 3, -2], [3, -3, 1], [0, 3, 1]]
@@ -184,7 +199,7 @@ def conv1d_matrix(x: Any, size: int, stride: int = 1, padding: int = 0) -> Float
     k = integer(size, "size", 1)
     s = integer(stride, "stride", 1)
     p = integer(padding, "padding", 0)
-    _check_filter_fits(x.shape, (k,), (p,))
+    _check_filter_fits(x.shape, (k,), (p,), name="size")
     xp = np.pad(x, p)
     m = (xp.shape[0] - k) // s + 1
     return np.stack([xp[i * s : i * s + k] for i in range(m)]).astype(np.float64)
@@ -209,9 +224,15 @@ def recover_filter(x: Any, y: Any, size: int, stride: int = 1, padding: int = 0)
             f"padding={padding}), got {y.shape[0]}"
         )
     w, _, rank, _ = np.linalg.lstsq(a, y, rcond=None)
-    scale = max(1.0, float(np.abs(a).max()) * float(np.abs(w).max(initial=0.0)), float(np.abs(y).max()))
-    consistent = bool(np.allclose(a @ w, y, rtol=0.0, atol=1e-9 * scale))
-    if not consistent:
+    # Least squares is backward stable, so for a consistent system |A w - y| is at most a few
+    # ulps of |A| |w| (plus |y|), whatever the conditioning of A.
+    scale = float(np.abs(a).max()) * float(np.abs(w).max(initial=0.0)) + float(np.abs(y).max())
+    tol = 1e-9 * scale
+
+    def solves(v: FloatArray) -> bool:
+        return bool(np.allclose(a @ v, y, rtol=0.0, atol=tol))
+
+    if not solves(w):
         raise ValueError(
             "no filter of this size maps x to y: the linear system A w = y is inconsistent"
         )
@@ -220,6 +241,8 @@ def recover_filter(x: Any, y: Any, size: int, stride: int = 1, padding: int = 0)
             f"more than one filter maps x to y: the system has rank {rank} < filter size "
             f"{a.shape[1]}, so the filter is not determined"
         )
-    # Snap to exact integers/rationals-looking values only when the float error is tiny.
+    # Snap entries within 1e-9 of an integer (so [2, -1, 3] prints exactly), but only if the
+    # snapped filter still solves the system: a filter of scale 1e-12 must not become zeros.
     rounded = np.round(w)
-    return np.where(np.abs(w - rounded) < 1e-9, rounded, w).astype(np.float64)
+    snapped: FloatArray = np.where(np.abs(w - rounded) < 1e-9, rounded, w).astype(np.float64)
+    return snapped if solves(snapped) else w.astype(np.float64)
