@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hw5ref._validate import integer, pair
+from hw5ref._validate import flag, integer, pair
 
 __all__ = ["ParamCount", "Stage", "conv2d_params", "depthwise_separable_params"]
 
@@ -54,8 +54,6 @@ class ParamCount:
 
 
 def _stage(name: str, shape: tuple[int, ...], n_bias: int, bias: bool) -> Stage:
-    if not isinstance(bias, bool):
-        raise TypeError(f"the bias flag of the {name} stage must be True or False, got {bias!r}")
     weights = 1
     for d in shape:
         weights *= d
@@ -73,7 +71,8 @@ def conv2d_params(c_in: int, c_out: int, kernel: int | tuple[int, int], bias: bo
     c_in = integer(c_in, "c_in", 1)
     c_out = integer(c_out, "c_out", 1)
     kh, kw = pair(kernel, "kernel", 1)
-    return _stage("conv", (c_out, c_in, kh, kw), c_out, bias).total
+    use_bias = flag(bias, "bias")
+    return _stage("conv", (c_out, c_in, kh, kw), c_out, use_bias).total
 
 
 def depthwise_separable_params(
@@ -95,9 +94,11 @@ def depthwise_separable_params(
     c_in = integer(c_in, "c_in", 1)
     c_out = integer(c_out, "c_out", 1)
     kh, kw = pair(kernel, "kernel", 1)
+    dw_bias = flag(depthwise_bias, "depthwise_bias")
+    pw_bias = flag(pointwise_bias, "pointwise_bias")
     return ParamCount(
         (
-            _stage("depthwise", (c_in, 1, kh, kw), c_in, depthwise_bias),
-            _stage("pointwise", (c_out, c_in, 1, 1), c_out, pointwise_bias),
+            _stage("depthwise", (c_in, 1, kh, kw), c_in, dw_bias),
+            _stage("pointwise", (c_out, c_in, 1, 1), c_out, pw_bias),
         )
     )
