@@ -89,7 +89,9 @@ def q3_counts(convention: str) -> dict[str, int]:
     try:
         conv_bias, dw_bias, pw_bias = Q3_CONVENTIONS[convention]
     except KeyError:
-        raise ValueError(f"convention must be one of {sorted(Q3_CONVENTIONS)}, got {convention!r}") from None
+        raise ValueError(
+            f"convention must be one of {sorted(Q3_CONVENTIONS)}, got {convention!r}"
+        ) from None
     sep = params.depthwise_separable_params(
         Q3_C_IN, Q3_C_OUT, Q3_KERNEL, depthwise_bias=dw_bias, pointwise_bias=pw_bias
     )

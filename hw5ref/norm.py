@@ -63,8 +63,8 @@ def normalization_axes(kind: str) -> tuple[int, ...]:
 def normalize(x: Any, kind: str, eps: float = 1e-5) -> FloatArray:
     """Training-mode normalization without affine parameters.
 
-    ``x``: shape (N, C, H, W) -> same shape,
-    ``(x - mean) / sqrt(var + eps)`` with mean and biased variance over ``normalization_axes(kind)``.
+    ``x``: shape (N, C, H, W) -> same shape, ``(x - mean) / sqrt(var + eps)`` with the mean
+    and the biased variance (divide by the group size) over ``normalization_axes(kind)``.
 
     >>> x = np.arange(16.0).reshape(2, 2, 2, 2)
     >>> y = normalize(x, "layer", eps=0.0)
