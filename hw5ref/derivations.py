@@ -133,15 +133,16 @@ DROPOUT_DERIVATION: tuple[Step, ...] = (
     Step(
         "expand",
         r"Write $\lVert a\rVert_2^2=a^\top a$ and multiply out. The two cross terms are equal "
-        r"scalars ($y^\top M\tilde w=\tilde w^\top M^\top y$), hence the factor 2.",
+        r"scalars ($y^\top M\tilde w=\tilde w^\top M^\top y$ with $M=R\odot X$), hence the "
+        r"factor 2.",
         r"\mathbb{E}_R\big[\,y^\top y-2\,y^\top(R\odot X)\tilde w"
         r"+\tilde w^\top(R\odot X)^\top(R\odot X)\,\tilde w\,\big]",
         _line_expand,
     ),
     Step(
         "linearity",
-        r"Only $R$ is random. Expectation is linear, so it moves inside the fixed vectors "
-        r"$y$ and $\tilde w$.",
+        r"Only $R$ is random. Expectation is linear, so the fixed vectors $y$ and $\tilde w$ "
+        r"come out of it and it acts on $R\odot X$ and $(R\odot X)^\top(R\odot X)$ alone.",
         r"y^\top y-2\,y^\top\,\mathbb{E}[R\odot X]\,\tilde w"
         r"+\tilde w^\top\,\mathbb{E}\big[(R\odot X)^\top(R\odot X)\big]\,\tilde w",
         _line_linearity,

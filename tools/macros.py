@@ -51,6 +51,75 @@ def normalization_figure(caption: str = "") -> str:
     return svg_figure(ns["figure_svg"](), ns["alt_text"](), caption)
 
 
+# ------------------------------------------------------------------ answer-tagged tables
+def answer_span(key: str, text: str | None = None) -> str:
+    """An answer tag for ``key``; ``text`` defaults to the published value (integers only)."""
+    from hw5ref import answers
+
+    if text is None:
+        value = answers.value(key)
+        if isinstance(value, bool) or not float(value).is_integer():
+            raise ValueError(f"answer_span({key!r}) needs explicit text for non-integer {value!r}")
+        text = str(int(value))
+    return f'<span class="hw5-answer" data-key="{key}">{text}</span>'
+
+
+Q3_COLUMNS = (
+    ("standard", "Standard conv"),
+    ("depthwise", "Depthwise"),
+    ("pointwise", "Pointwise"),
+    ("separable", "Separable total"),
+)
+Q3_CONVENTION_LABELS = {
+    "weights_only": "Weights only",
+    "all_biases": "All biases",
+    "pointwise_biases_only": "Pointwise biases only",
+}
+
+
+def q3_table(used_by: dict[str, str] | None = None) -> str:
+    """Q3 parameter counts, one row per bias convention in ``answers.Q3_CONVENTIONS``; every
+    cell is an answer tag.  ``used_by`` maps a convention to Markdown for a "Used by" column.
+    """
+    from hw5ref import answers
+
+    used_by = used_by or {}
+    unknown = set(used_by) - set(answers.Q3_CONVENTIONS)
+    if unknown:
+        raise ValueError(f"q3_table: unknown conventions {sorted(unknown)}")
+    header = ["Convention", *(label for _, label in Q3_COLUMNS)]
+    if used_by:
+        header.append("Used by")
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for convention in answers.Q3_CONVENTIONS:
+        counts = answers.q3_counts(convention)
+        cells = [Q3_CONVENTION_LABELS.get(convention, convention)]
+        for part, _ in Q3_COLUMNS:
+            key = f"q3.{convention}.{part}"
+            if answers.value(key) != counts[part]:  # the cell must show the published key
+                raise ValueError(f"q3_table: {key} disagrees with q3_counts({convention!r})")
+            cells.append(answer_span(key, str(counts[part])))
+        if used_by:
+            cells.append(used_by.get(convention, ""))
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def q4a_derivation() -> str:
+    """Q4(a): one numbered block per line of ``hw5ref.derivations.DROPOUT_DERIVATION`` (the
+    same lines tests/docs/test_q4_derivation.py checks against exact enumeration)."""
+    from hw5ref import derivations
+
+    blocks = []
+    for i, step in enumerate(derivations.DROPOUT_DERIVATION, start=1):
+        lhs = r"\mathcal{L}(\tilde w) = " if i == 1 else "= "
+        blocks.append(f"**Line {i} ({step.label}).** {step.reason}\n\n$$\n{lhs}{step.latex}\n$$")
+    return "\n\n".join(blocks)
+
+
 def define_env(env: Any) -> None:
     """Register the macros (called by mkdocs-macros-plugin)."""
     env.macro(normalization_figure)
+    env.macro(answer_span)
+    env.macro(q3_table)
+    env.macro(q4a_derivation)
