@@ -1,0 +1,93 @@
+"""MkDocs hook: a content-addressed cache for executed notebooks, and offline notebook pages.
+
+mkdocs-jupyter executes every ``docs/notebooks/*.py`` notebook at build time. Its own cache
+(``cache: true``, the default) keys each rendered page on the notebook's bytes and the plugin
+options, but not on the code the notebook imports: editing ``hw5ref`` would leave stale
+outputs (stale numbers!) on the site. This hook closes that gap by pointing the plugin's
+``cache_dir`` at ``.cache/mkdocs-jupyter/<digest>``, where ``<digest>`` hashes every file
+the notebooks can depend on (:data:`DEPENDENCIES`, relative to the repository root). A change
+to any of them selects a fresh, empty directory, so every notebook is executed again; older
+directories are deleted. The cache is only a speed-up: deleting ``.cache/`` is always safe.
+
+It also keeps notebook pages offline. nbconvert's HTML template emits a MathJax loader
+(``<script src="">`` plus a ``text/x-mathjax-config`` block, because mkdocs-jupyter's
+``custom_mathjax_url`` is empty) and a mermaid loader that imports mermaid from a CDN when
+a page has a mermaid diagram. The site renders formulas with the vendored KaTeX
+(``docs/assets/javascripts/katex-init.js``) and has no mermaid diagrams, so both blocks
+are removed from the page content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.hooks.notebook_cache")
+
+PLUGIN_NAME = "mkdocs-jupyter"
+CACHE_ROOT = Path(".cache") / "mkdocs-jupyter"
+# Files (globs relative to the repository root) whose content notebook outputs can depend on.
+DEPENDENCIES = ("hw5ref/**/*", "evaluations/**/*", "pyproject.toml", "requirements/lock.txt")
+
+_MATHJAX_RE = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL
+)
+_EMPTY_SCRIPT_RE = re.compile(r"<script src=\"\">\s*</script>")
+_MERMAID_RE = re.compile(
+    r"<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\", async "
+    r"\(\) => \{\s*const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid.*?</script>",
+    re.DOTALL,
+)
+
+
+def dependency_digest(root: Path) -> str:
+    """SHA-256 (first 16 hex digits) of the paths and bytes of every dependency file."""
+    digest = hashlib.sha256()
+    paths: set[Path] = set()
+    for pattern in DEPENDENCIES:
+        paths.update(p for p in root.glob(pattern) if p.is_file())
+    for path in sorted(paths):
+        rel = path.relative_to(root).as_posix()
+        if "__pycache__" in rel:
+            continue
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@event_priority(100)  # before mkdocs-jupyter reads its options
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if plugin is None or not plugin.config.get("cache", True):
+        return config
+    root = Path(config.config_file_path).resolve().parent
+    cache_root = root / CACHE_ROOT
+    cache_dir = cache_root / dependency_digest(root)
+    plugin.config["cache_dir"] = str(cache_dir)
+    if cache_root.is_dir():
+        for stale in cache_root.iterdir():
+            if stale.is_dir() and stale != cache_dir:
+                shutil.rmtree(stale, ignore_errors=True)
+    log.debug("notebook cache: %s", cache_dir)
+    return config
+
+
+def strip_remote_loaders(html: str) -> str:
+    """Remove nbconvert's MathJax and mermaid loader blocks from rendered notebook HTML."""
+    html = _MATHJAX_RE.sub("", html)
+    html = _EMPTY_SCRIPT_RE.sub("", html)
+    return _MERMAID_RE.sub("", html)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if "jupyter-wrapper" not in html:
+        return html
+    return strip_remote_loaders(html)
+
