@@ -205,3 +205,31 @@ _PUBLISHED.update(
         )},
     }
 )
+
+
+# ---------------------------------------------------------------- Q1/Q2 site additions
+def q2a_letter(kind: str) -> str:
+    """Q2(a): the homework figure's letter for a normalization kind.
+
+    >>> q2a_letter("batch"), q2a_letter("layer")
+    ('A', 'B')
+    """
+    norm.normalization_axes(kind)  # validates kind: TypeError / ValueError naming it
+    return {name: letter for letter, name in Q2A_LETTERS.items()}[kind]
+
+
+def _q1a(field: str) -> Callable[[], int]:
+    return lambda: q1a_param_comparison()[field]
+
+
+def _q2a(kind: str) -> Callable[[], str]:
+    return lambda: q2a_letter(kind)
+
+
+_PUBLISHED.update(
+    {
+        "q1a.inputs": _q1a("inputs"),
+        "q1a.outputs": _q1a("outputs"),
+        **{f"q2a.{kind}": _q2a(kind) for kind in Q2A_LETTERS.values()},
+    }
+)
