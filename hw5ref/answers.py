@@ -189,7 +189,23 @@ def q4_tikhonov() -> dict[str, Any]:
         "dropout_minimizer": dropout.dropout_minimizer(X, y, Q4_P),
         "tikhonov_minimizer": dropout.tikhonov_solution(X, y, gamma),
         "ridge_column_norms_equivalent_gamma": dropout.column_norms(dropout.to_ridge(X, gamma)),
+        "ridge_lambda": q4_ridge_lambda(),
     }
+
+
+def q4_ridge_lambda() -> float:
+    """Q4(c): the λ of the ridge form, measured rather than assumed.
+
+    With ``X̃ = to_ridge(X, Γ)`` and ``w̃ = Γw``, ``λ = (L(w) - ||y - X̃w̃||²) / ||w̃||²`` where
+    ``L`` is the Tikhonov objective; evaluated on the instance (Γ from 4(b), w = w̃ of 4(a)).
+    """
+    X = np.array(Q4_X, dtype=float)
+    y = np.array(Q4_Y, dtype=float)
+    w = np.array(Q4_W_TILDE, dtype=float)
+    gamma = dropout.equivalent_gamma(X, Q4_P)
+    v = gamma @ w
+    fit = y - dropout.to_ridge(X, gamma) @ v
+    return float((dropout.tikhonov_loss(X, y, w, gamma) - fit @ fit) / (v @ v))
 
 
 def _q4t(field: str) -> Callable[[], Any]:
@@ -201,7 +217,7 @@ _PUBLISHED.update(
         "q3.weights_only.ratio": q3_weights_only_ratio,
         **{f"q4.{field}": _q4t(field) for field in (
             "p", "gamma_scale", "equivalent_gamma_diag", "dropout_minimizer",
-            "tikhonov_minimizer", "ridge_column_norms_equivalent_gamma",
+            "tikhonov_minimizer", "ridge_column_norms_equivalent_gamma", "ridge_lambda",
         )},
     }
 )
