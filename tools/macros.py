@@ -117,9 +117,16 @@ def q4a_derivation() -> str:
     return "\n\n".join(blocks)
 
 
+def large_batch_figure(caption: str = "") -> str:
+    """Q2(b): direct and mean terms of the batch-norm gradient against batch size."""
+    ns = run_notebook("q2b_large_batch.py")
+    return svg_figure(ns["figure_svg"](), ns["alt_text"](), caption)
+
+
 def define_env(env: Any) -> None:
     """Register the macros (called by mkdocs-macros-plugin)."""
     env.macro(normalization_figure)
+    env.macro(large_batch_figure)
     env.macro(answer_span)
     env.macro(q3_table)
     env.macro(q4a_derivation)
