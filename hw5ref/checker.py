@@ -24,6 +24,7 @@ Malformed answers (unreadable numbers, ragged rows, a wrong shape) raise
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -453,9 +454,7 @@ def _check_3a(problem: Problem, parsed: ParsedAnswer) -> Verdict:
 def _separable_totals(problem: Problem) -> tuple[int, ...]:
     """The separable totals, under every bias convention, for the layer of a Q3 problem."""
     d = problem.data
-    base = variants.original("3b") if problem.seed is None else variants.variant(
-        "3b", problem.seed
-    )
+    base = _problem("3b", problem.seed)
     if base.data["c_in"] != d["c_in"]:  # pragma: no cover - 3a and 3b share the layer
         raise RuntimeError("3(a) and 3(b) describe different layers")
     return tuple(int(v) for v in base.answer["totals"].values())
@@ -516,8 +515,7 @@ def _check_3b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
             return Verdict("3b", seed, True, f"{e_dw + e_pw} = depthwise {e_dw} + pointwise {e_pw}",
                            notes=tuple(notes))
     c_in, c_out, k = int(d["c_in"]), int(d["c_out"]), int(d["kernel"])
-    std = int(variants.original("3a").answer["weights"]) if seed is None else int(
-        variants.variant("3a", seed).answer["weights"])
+    std = int(_problem("3a", seed).answer["weights"])
     known = [
         (std, "that is the standard convolution of 3(a)"),
         (std + c_out, "that is the standard convolution of 3(a), with biases"),
@@ -663,6 +661,11 @@ def check(part: str, answer: str, seed: int | None = None) -> Verdict:
     if seed is not None:
         seed = integer(seed, "seed", 0)
     parsed = parse_answer(answer)
-    vpart = "4" if name.startswith("4") else name
-    problem = variants.original(vpart) if seed is None else variants.variant(vpart, seed)
-    return _CHECKERS[name](problem, parsed)
+    return _CHECKERS[name](_problem("4" if name.startswith("4") else name, seed), parsed)
+
+
+@functools.lru_cache(maxsize=256)
+def _problem(part: str, seed: int | None) -> Problem:
+    """The (read-only here) problem a check grades against; cached because grading the four
+    parts of Q4, or 3a next to 3b, needs the same instance again."""
+    return variants.original(part) if seed is None else variants.variant(part, seed)

@@ -152,6 +152,8 @@ def format_number(x: float) -> str:
     v = float(x)
     if not math.isfinite(v):
         raise ValueError(f"x must be finite, got {v}")
+    if v == round(v) and abs(v) < 1e15:
+        return str(round(v)) if v != 0 else "0"
     for places in range(7):
         scaled = v * 10**places
         if abs(scaled - round(scaled)) < 1e-9 * max(1.0, abs(scaled)):
@@ -489,10 +491,13 @@ def _problem_3b(c_in: int, c_out: int, k: int, image: int, seed: int | None) -> 
 def _integer_norm_column(rng: np.random.Generator, n: int) -> FloatArray:
     """An integer column (entries -4..4) whose Euclidean norm is a positive integer."""
     for _ in range(_MAX_TRIES):
-        col = rng.integers(-4, 4, size=n, endpoint=True)
-        sq = int(np.sum(col * col))
-        if sq > 0 and math.isqrt(sq) ** 2 == sq:
-            return col.astype(np.float64)
+        candidates = rng.integers(-4, 4, size=(64, n), endpoint=True)
+        squares = np.sum(candidates * candidates, axis=1)
+        roots = np.round(np.sqrt(squares)).astype(np.int64)
+        good = np.flatnonzero((squares > 0) & (roots * roots == squares))
+        if good.size:
+            column: FloatArray = candidates[good[0]].astype(np.float64)
+            return column
     raise RuntimeError("could not draw a column with an integer norm")  # pragma: no cover
 
 

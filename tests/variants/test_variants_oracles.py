@@ -1,0 +1,261 @@
+"""Every generated variant's answer, checked by a route that does not use hw5ref's numeric core.
+
+1b: numpy.correlate and an exact (rational) rank of the window matrix; 1c: scipy.signal.convolve2d
+of the zero-inserted input, then cropping; 2b: finite differences of an explicit loss;
+3a/3b: products of the weight-tensor shapes written out here; 4: exact enumeration of every
+dropout mask (vectorised) and hand formulas for the remaining sub-parts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import scipy.signal
+from numpy.lib.stride_tricks import sliding_window_view
+
+from hw5ref import variants
+
+SEEDS = range(200)
+
+
+def _ints(values: list[float] | list[list[float]]) -> bool:
+    arr = np.asarray(values, dtype=float)
+    return bool(np.all(arr == np.round(arr)))
+
+
+def _each_seed(check: Callable[[int], None], seeds: Iterable[int] = SEEDS) -> None:
+    """Run ``check`` for every seed; a failure names the seed."""
+    for seed in seeds:
+        try:
+            check(seed)
+        except AssertionError as exc:
+            raise AssertionError(f"seed {seed}: {exc}") from exc
+
+
+def _exact_rank(rows: list[list[int]]) -> int:
+    """Rank by Gaussian elimination over the rationals (no floating point)."""
+    m = [[Fraction(v) for v in row] for row in rows]
+    rank, cols = 0, len(m[0]) if m else 0
+    for c in range(cols):
+        pivot = next((r for r in range(rank, len(m)) if m[r][c] != 0), None)
+        if pivot is None:
+            continue
+        m[rank], m[pivot] = m[pivot], m[rank]
+        for r in range(len(m)):
+            if r != rank and m[r][c] != 0:
+                f = m[r][c] / m[rank][c]
+                m[r] = [a - f * b for a, b in zip(m[r], m[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def test_exact_rank_on_known_matrices() -> None:
+    assert _exact_rank([[1, 4, 0], [4, 0, -2], [0, -2, 3]]) == 3  # the homework's windows
+    assert _exact_rank([[1, 2], [2, 4], [3, 6]]) == 1
+    assert _exact_rank([[0, 0], [0, 0]]) == 0
+
+
+# ----------------------------------------------------------------------------- 1(b)
+def _check_1b_filter_reproduces_y_and_is_unique(seed: int) -> None:
+    p = variants.variant("1b", seed)
+    x = np.array(p.data["x"], dtype=float)
+    y = np.array(p.data["y"], dtype=float)
+    w = np.array(p.answer["filter"], dtype=float)
+    k = p.data["filter_size"]
+    # small integer data, as promised
+    assert _ints(p.data["x"]) and _ints(p.data["y"]) and _ints(p.answer["filter"])
+    assert len(w) == k and 2 <= k <= 4 and np.abs(w).max() <= 3 and np.any(w != 0)
+    assert np.abs(x).max() <= 4
+    # numpy.correlate does not flip the filter: exactly the layer's convention
+    np.testing.assert_array_equal(np.correlate(x, w, mode="valid"), y)
+    # uniqueness: the windows (rows of A in y = A w) have full column rank, exactly
+    windows = sliding_window_view(x.astype(int), k)
+    assert _exact_rank(windows.tolist()) == k
+    assert p.answer["window_matrix"] == windows.tolist()
+
+
+def test_1b_filter_reproduces_y_and_is_unique() -> None:
+    _each_seed(_check_1b_filter_reproduces_y_and_is_unique)
+
+
+def test_1b_uniqueness_over_many_more_seeds() -> None:
+    """300 further seeds: the exact rank of the window matrix equals the filter length."""
+    for seed in range(200, 500):
+        p = variants.variant("1b", seed)
+        windows = sliding_window_view(np.array(p.data["x"], dtype=int), p.data["filter_size"])
+        assert _exact_rank(windows.tolist()) == p.data["filter_size"], seed
+
+
+# ----------------------------------------------------------------------------- 1(c)
+def _transposed_conv_oracle(x: np.ndarray, w: np.ndarray, stride: int, padding: int) -> np.ndarray:
+    """Zero-insert (stride - 1) zeros between input entries, take the full *true* convolution
+    (scipy flips w, which turns a sliding sum into the scatter of scaled copies), crop."""
+    up = np.zeros(((x.shape[0] - 1) * stride + 1, (x.shape[1] - 1) * stride + 1))
+    up[::stride, ::stride] = x
+    full = scipy.signal.convolve2d(up, w, mode="full")
+    return full[padding : full.shape[0] - padding, padding : full.shape[1] - padding]
+
+
+def _check_1c_output_matches_scipy(seed: int) -> None:
+    p = variants.variant("1c", seed)
+    x = np.array(p.data["input"], dtype=float)
+    w = np.array(p.data["filter"], dtype=float)
+    stride, padding = p.data["stride"], p.data["padding"]
+    expected = _transposed_conv_oracle(x, w, stride, padding)
+    np.testing.assert_array_equal(np.array(p.answer["output"], dtype=float), expected)
+    assert p.answer["output_shape"] == list(expected.shape)
+    # the promised ranges: small integers, stride 1-2, padding 0-1, output 2..6 per side
+    assert _ints(p.data["input"]) and _ints(p.data["filter"])
+    assert stride in (1, 2) and padding in (0, 1)
+    assert all(2 <= n <= 6 for n in expected.shape)
+    assert x.shape[0] in (2, 3) and x.shape[1] in (2, 3) and w.shape[0] == w.shape[1] in (2, 3)
+
+
+def test_1c_output_matches_scipy() -> None:
+    _each_seed(_check_1c_output_matches_scipy)
+
+
+def test_1c_variants_cover_strides_and_paddings() -> None:
+    data = [variants.variant("1c", s).data for s in range(100)]
+    seen = {(d["stride"], d["padding"]) for d in data}
+    assert seen == {(1, 0), (1, 1), (2, 0), (2, 1)}
+
+
+# ----------------------------------------------------------------------------- 2(b)
+def _loss(x: np.ndarray, g: np.ndarray, gamma: float, beta: float) -> float:
+    """A loss whose gradient with respect to y is exactly g: L = sum_i g_i * y_i."""
+    y = gamma * (x - x.mean()) + beta
+    return float(g @ y)
+
+
+def _finite_difference(x: np.ndarray, g: np.ndarray, gamma: float, beta: float) -> np.ndarray:
+    h = 1e-3
+    out = np.empty_like(x)
+    for j in range(len(x)):
+        e = np.zeros_like(x)
+        e[j] = h
+        out[j] = (_loss(x + e, g, gamma, beta) - _loss(x - e, g, gamma, beta)) / (2 * h)
+    return out
+
+
+def _check_2b_gradient_matches_finite_differences(seed: int) -> None:
+    p = variants.variant("2b", seed)
+    d = p.data
+    x = np.array(d["x"], dtype=float)
+    g = np.array(d["upstream"], dtype=float)
+    numeric = _finite_difference(x, g, d["gamma"], d["beta"])
+    np.testing.assert_allclose(p.answer["dL_dx"], numeric, atol=1e-6)
+    assert len(x) == len(g) == d["n"] and 2 <= d["n"] <= 5
+    # integer data and, because the mean upstream gradient is an integer, an integer answer
+    assert _ints(d["upstream"]) and _ints(p.answer["dL_dx"]) and float(d["gamma"]).is_integer()
+    assert sum(d["upstream"]) % d["n"] == 0
+    # n = 1: the single output is beta whatever x_1 is
+    one = _finite_difference(x[:1], g[:1], d["gamma"], d["beta"])
+    assert abs(one[0]) < 1e-9 and p.answer["n1"] == 0
+
+
+def test_2b_gradient_matches_finite_differences() -> None:
+    _each_seed(_check_2b_gradient_matches_finite_differences)
+
+
+# ----------------------------------------------------------------------------- 3(a), 3(b)
+def _check_3_counts_are_weight_shape_products(seed: int) -> None:
+    a, b = variants.variant("3a", seed), variants.variant("3b", seed)
+    assert a.data == b.data  # one layer per seed
+    c_in, c_out, k = a.data["c_in"], a.data["c_out"], a.data["kernel"]
+    standard = math.prod((c_out, c_in, k, k))
+    depthwise = math.prod((c_in, 1, k, k))
+    pointwise = math.prod((c_out, c_in, 1, 1))
+    assert a.answer["total"] == a.answer["weights"] == standard
+    assert a.answer["total_with_bias"] == standard + c_out
+    assert b.answer["depthwise"] == {"weights": depthwise, "biases": c_in}
+    assert b.answer["pointwise"] == {"weights": pointwise, "biases": c_out}
+    assert b.answer["totals"] == {
+        "weights only": depthwise + pointwise,
+        "all biases": depthwise + c_in + pointwise + c_out,
+        "pointwise biases only": depthwise + pointwise + c_out,
+        "depthwise biases only": depthwise + c_in + pointwise,
+    }
+    assert b.answer["total"] == depthwise + pointwise
+
+
+def test_3_counts_are_weight_shape_products() -> None:
+    _each_seed(_check_3_counts_are_weight_shape_products)
+
+
+# ----------------------------------------------------------------------------- 4
+def _enumerated_loss(X: np.ndarray, y: np.ndarray, w: np.ndarray, p: float) -> float:
+    """E_R ||y - (R*X)w||^2 summed over all 2**(n*d) masks, weighted by their probability."""
+    bits = (np.arange(2**X.size)[:, None] >> np.arange(X.size)[None, :]) & 1
+    masks = bits.astype(float).reshape(-1, *X.shape)  # row m = the binary digits of m
+    kept = masks.reshape(len(masks), -1).sum(axis=1)
+    prob = p**kept * (1 - p) ** (X.size - kept)
+    residual = y[None, :] - np.einsum("mnd,d->mn", masks * X[None], w)
+    return float(prob @ np.sum(residual**2, axis=1))
+
+
+def _check_4_answers_match_enumeration_and_hand_formulas(seed: int) -> None:
+    prob = variants.variant("4", seed)
+    d, a = prob.data, prob.answer
+    X = np.array(d["X"], dtype=float)
+    y = np.array(d["y"], dtype=float)
+    w = np.array(d["w_tilde"], dtype=float)
+    p = d["p"]
+    assert p in (0.5, 0.8, 0.9) and X.shape[0] in (3, 4) and X.shape[1] in (2, 3)
+    assert _ints(d["X"]) and _ints(d["y"]) and _ints(d["w_tilde"]) and np.any(w != 0)
+    # exact expectation over every mask
+    assert a["expected_loss"] == pytest.approx(_enumerated_loss(X, y, w, p), abs=1e-9)
+    fit = float(np.sum((y - p * X @ w) ** 2))
+    assert a["fit_term"] == pytest.approx(fit, abs=1e-9)
+    assert a["fit_term"] + a["penalty_term"] == pytest.approx(a["expected_loss"], abs=1e-9)
+    # integer column norms by construction
+    norms = [math.sqrt(sum(X[i, j] ** 2 for i in range(X.shape[0]))) for j in range(X.shape[1])]
+    assert a["column_norms"] == pytest.approx(norms) and _ints(a["column_norms"])
+    assert a["inference_weights"] == pytest.approx([p * v for v in w])
+    # X-tilde = X Gamma^-1 divides each column by its norm, so every column has norm 1 ...
+    ridge = [[X[i, j] / norms[j] for j in range(X.shape[1])] for i in range(X.shape[0])]
+    np.testing.assert_allclose(a["ridge_matrix"], ridge, atol=1e-12)
+    assert a["ridge_column_norms"] == pytest.approx([1.0] * X.shape[1])
+    # ... and with Gamma = sqrt((1-p)/p) Gamma-tilde every norm is sqrt(p/(1-p)) = 1, 2 or 3
+    scale = {0.5: 1.0, 0.8: 2.0, 0.9: 3.0}[p]
+    assert a["ridge_column_norms_eq3"] == pytest.approx([scale] * X.shape[1])
+    assert a["gamma_eq3_diagonal"] == pytest.approx([n / scale for n in norms])
+
+
+def test_4_answers_match_enumeration_and_hand_formulas() -> None:
+    _each_seed(_check_4_answers_match_enumeration_and_hand_formulas)
+
+
+def test_4_variants_use_every_keep_probability() -> None:
+    assert {variants.variant("4", s).data["p"] for s in range(60)} == {0.5, 0.8, 0.9}
+
+
+# ----------------------------------------------------------------------------- originals
+def test_originals_match_the_homework_by_hand() -> None:
+    """The original problems' answers, derived by hand in the solutions (see the brief)."""
+    assert variants.original("1b").answer["filter"] == [2, -1, 3]
+    assert variants.original("1c").answer["output"] == [[-1, 3, -2], [3, -3, 1], [0, 3, 1]]
+    assert variants.original("2b").answer["dL_dx"] == [0]
+    assert variants.original("3a").answer["total"] == 3 * 3 * 3 * 4
+    assert variants.original("3b").answer["totals"]["weights only"] == 27 + 12
+    q4 = variants.original("4").answer
+    # X = [[1,0,2],[2,3,0],[2,0,1],[0,4,2]], y = [1,2,0,-1], w = [1,-1,2], p = 0.8:
+    # pXw = 0.8*[5,-1,4,0] = [4,-0.8,3.2,0]; y - pXw = [-3,2.8,-3.2,-1] -> 9+7.84+10.24+1
+    assert q4["fit_term"] == pytest.approx(28.08)
+    # p(1-p) * (9*1 + 25*1 + 9*4) = 0.16 * 70
+    assert q4["penalty_term"] == pytest.approx(11.2)
+    assert q4["column_norms"] == [3, 5, 3]
+
+
+def test_enumeration_oracle_on_a_hand_case() -> None:
+    # one entry, p = 1/2: the mask keeps x (loss 0) or drops it (loss y^2 = 1) -> 1/2
+    assert _enumerated_loss(np.array([[1.0]]), np.array([1.0]), np.array([1.0]), 0.5) == 0.5
+    # two entries in one row, p = 0.8, y = 3, X = [1, 2], w = [1, 1]: masks give residuals
+    # 3 (both dropped), 2, 1, 0 with probabilities 0.04, 0.16, 0.16, 0.64
+    expected = 0.04 * 9 + 0.16 * 4 + 0.16 * 1 + 0.64 * 0
+    got = _enumerated_loss(np.array([[1.0, 2.0]]), np.array([3.0]), np.array([1.0, 1.0]), 0.8)
+    assert got == pytest.approx(expected)
