@@ -124,6 +124,8 @@ def enumerate_expected_loss(X: Any, y: Any, w: Any, p: float, max_entries: int =
     """``E_R ||y - (R⊙X)w||²`` by summing over all ``2**(n*d)`` masks, each weighted by
     ``p**(#kept) * (1-p)**(#dropped)``.  A brute-force check for tiny X (n*d <= max_entries).
 
+    ``X``: (n, d), ``y``: (n,), ``w``: (d,) -> float; cost grows as ``2**(n*d)``.
+
     >>> enumerate_expected_loss([[1.0]], [1.0], [1.0], p=0.5)
     0.5
     """
