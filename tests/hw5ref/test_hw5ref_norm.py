@@ -1,0 +1,170 @@
+"""hw5ref.norm against a direct loop over normalization groups and central finite differences."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from hw5ref import norm
+
+SETTINGS = settings(max_examples=200, deadline=None)
+
+nchw = hnp.arrays(
+    np.int64,
+    st.tuples(*(st.integers(1, 3) for _ in range(4))),
+    elements=st.integers(-20, 20),
+).map(lambda a: a.astype(np.float64))
+
+#: W >= 2, so every batch/layer/instance group has at least two cells.
+nchw_wide = hnp.arrays(
+    np.int64,
+    st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(2, 3)),
+    elements=st.integers(-20, 20),
+).map(lambda a: a.astype(np.float64))
+
+
+def groups(shape: tuple[int, int, int, int], kind: str) -> list[list[tuple[int, int, int, int]]]:
+    """Index lists of each normalization group, written out per kind:
+    batch = one group per channel c, layer = one per sample n, instance = one per (n, c)."""
+    n_, c_, h_, w_ = shape
+    cells = [
+        (n, c, h, w) for n in range(n_) for c in range(c_) for h in range(h_) for w in range(w_)
+    ]
+    if kind == "batch":
+        return [[i for i in cells if i[1] == c] for c in range(c_)]
+    if kind == "layer":
+        return [[i for i in cells if i[0] == n] for n in range(n_)]
+    return [[i for i in cells if i[:2] == (n, c)] for n in range(n_) for c in range(c_)]
+
+
+def loop_normalize(x: np.ndarray, kind: str, eps: float) -> np.ndarray:
+    out = np.empty_like(x)
+    for members in groups(x.shape, kind):
+        values = [float(x[i]) for i in members]
+        mean = math.fsum(values) / len(values)
+        var = math.fsum((v - mean) ** 2 for v in values) / len(values)
+        for i in members:
+            out[i] = (x[i] - mean) / math.sqrt(var + eps)
+    return out
+
+
+def test_axes_by_hand() -> None:
+    # NCHW = (0, 1, 2, 3). Batch norm: statistics over N, H, W per channel; layer: over C, H, W
+    # per sample; instance: over H, W per (sample, channel).
+    assert norm.normalization_axes("batch") == (0, 2, 3)
+    assert norm.normalization_axes("layer") == (1, 2, 3)
+    assert norm.normalization_axes("instance") == (2, 3)
+    assert norm.AXIS_NAMES == ("N", "C", "H", "W")
+    assert set(norm.NORMALIZATION_KINDS) == {"batch", "layer", "instance"}
+
+
+@SETTINGS
+@given(nchw, st.sampled_from(["batch", "layer", "instance"]), st.sampled_from([1e-5, 0.5, 3.0]))
+def test_normalize_matches_a_loop_over_groups(x: np.ndarray, kind: str, eps: float) -> None:
+    np.testing.assert_allclose(
+        norm.normalize(x, kind, eps), loop_normalize(x, kind, eps), atol=1e-12
+    )
+
+
+@SETTINGS
+@given(nchw_wide, st.sampled_from(["batch", "layer", "instance"]))
+def test_normalize_gives_mean_0_and_variance_1_per_group(x: np.ndarray, kind: str) -> None:
+    member_lists = groups(x.shape, kind)
+    # eps = 0 needs every group non-constant: bump one cell of any constant group.
+    for members in member_lists:
+        if len({float(x[i]) for i in members}) == 1:
+            x = x.copy()
+            x[members[0]] += 1.0
+    y = norm.normalize(x, kind, eps=0.0)
+    for members in member_lists:
+        values = np.array([y[i] for i in members])
+        assert abs(values.mean()) < 1e-12
+        assert abs((values**2).mean() - 1.0) < 1e-12
+
+
+def test_normalize_by_hand() -> None:
+    # Layer norm of one sample with values [0, 2] (N=1, C=2, H=W=1): mean 1, biased variance
+    # ((0-1)^2 + (2-1)^2)/2 = 1, so the output is [-1, 1].
+    y = norm.normalize(np.array([0.0, 2.0]).reshape(1, 2, 1, 1), "layer", eps=0.0)
+    assert y.ravel().tolist() == [-1.0, 1.0]
+    # Batch norm of the same tensor: each channel is its own group of one value, variance 0:
+    # (x - x) / sqrt(0 + 1) = 0 with eps = 1.
+    y = norm.normalize(np.array([0.0, 2.0]).reshape(1, 2, 1, 1), "batch", eps=1.0)
+    assert y.ravel().tolist() == [0.0, 0.0]
+
+
+# ------------------------------------------------------------------ Q2(b) mean-only batch norm
+
+
+def test_centered_batchnorm_by_hand() -> None:
+    # x = [1, 2, 6]: mean 3; gamma 2, beta 1: 2*(1-3)+1 = -3, 2*(2-3)+1 = -1, 2*(6-3)+1 = 7
+    assert norm.centered_batchnorm([1, 2, 6], 2.0, 1.0).tolist() == [-3.0, -1.0, 7.0]
+    # (n, d) input: column means [2, 10]
+    got = norm.centered_batchnorm([[1, 10], [3, 10]], 1.0, 0.0)
+    assert got.tolist() == [[-1.0, 0.0], [1.0, 0.0]]
+
+
+def test_centered_batchnorm_backward_by_hand() -> None:
+    # g = [1, 2, 6], mean 3, gamma 2: 2*(1-3) = -4, 2*(2-3) = -2, 2*(6-3) = 6
+    assert norm.centered_batchnorm_backward([1, 2, 6], 2.0).tolist() == [-4.0, -2.0, 6.0]
+    # n = 1: the single output is beta whatever x is, so the gradient is gamma*(g - g) = 0.
+    assert norm.centered_batchnorm_backward([3.0], 5.0).tolist() == [0.0]
+
+
+@functools.cache
+def small_ints(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
+    return hnp.arrays(np.int64, shape, elements=st.integers(-5, 5))
+
+
+@st.composite
+def batch_and_loss(draw: st.DrawFn) -> tuple[np.ndarray, float, float, np.ndarray, np.ndarray]:
+    shape = draw(
+        st.one_of(st.tuples(st.integers(1, 6)), st.tuples(st.integers(1, 5), st.integers(1, 3)))
+    )
+    ints = small_ints(shape)
+    x = draw(ints).astype(float)
+    gamma = float(draw(st.integers(-3, 3)))
+    beta = float(draw(st.integers(-3, 3)))
+    a, b = draw(ints).astype(float), draw(ints).astype(float)
+    return x, gamma, beta, a, b
+
+
+@SETTINGS
+@given(batch_and_loss())
+def test_centered_batchnorm_backward_matches_central_differences(case: tuple) -> None:
+    # Random scalar loss L(y) = sum(a*y + b*y^2) / 4 with dL/dy = (a + 2 b y) / 4.
+    x, gamma, beta, a, b = case
+
+    def loss(x_: np.ndarray) -> float:
+        y = norm.centered_batchnorm(x_, gamma, beta)
+        return float(np.sum(a * y + b * y * y)) / 4
+
+    y = norm.centered_batchnorm(x, gamma, beta)
+    analytic = norm.centered_batchnorm_backward((a + 2 * b * y) / 4, gamma)
+    h = 1e-3
+    numeric = np.empty_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[idx] = h
+        numeric[idx] = (loss(x + e) - loss(x - e)) / (2 * h)
+    # L is quadratic in x, so central differences are exact up to rounding.
+    np.testing.assert_allclose(analytic, numeric, rtol=0, atol=1e-7)
+
+
+@pytest.mark.parametrize("n", [10, 1_000, 100_000])
+def test_q2b_large_batch_limit_for_a_one_sample_loss(n: int) -> None:
+    # Loss on sample 1 only: g = e_1. dL/dx_1 = gamma (1 - 1/n) -> gamma, and for j != 1
+    # dL/dx_j = -gamma/n -> 0: for large n the batch mean barely depends on any one x_j.
+    gamma = 2.0
+    g = np.zeros(n)
+    g[0] = 1.0
+    grad = norm.centered_batchnorm_backward(g, gamma)
+    assert grad[0] == pytest.approx(gamma * (1 - 1 / n), rel=1e-12)
+    assert grad[1] == pytest.approx(-gamma / n, rel=1e-12)
+    assert np.allclose(grad[1:], grad[1])
