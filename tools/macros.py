@@ -123,10 +123,55 @@ def large_batch_figure(caption: str = "") -> str:
     return svg_figure(ns["figure_svg"](), ns["alt_text"](), caption)
 
 
+def notebook_list() -> str:
+    """A Markdown list linking every docs/notebooks/*.py by its title, in question order.
+
+    The order key is the first "Q<n>(<part>)" mentioned in the notebook's first cell.
+    """
+    import re
+
+    import jupytext
+
+    entries = []
+    for path in NOTEBOOKS.glob("*.py"):
+        source = jupytext.read(path).cells[0].source
+        title = source.splitlines()[0].lstrip("#").strip()
+        match = re.search(r"Q(\d)\(?([a-d])?", source)
+        order = (match.group(1), match.group(2) or "") if match else ("9", "")
+        entries.append((order, path.name, f"- [{title}]({path.name})"))
+    return "\n".join(line for *_, line in sorted(entries))
+
+
+# ------------------------------------------------------------------ instructors page
+def hw5ref_cli(command: str) -> str:
+    """Run ``python -m hw5ref COMMAND`` in-process at build time and show the command, what it
+    printed (standard output, then standard error) and its exit status as a text block."""
+    import shlex
+
+    from hw5ref.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(shlex.split(command))
+    printed = (out.getvalue() + err.getvalue()).rstrip("\n")
+    return f"```text\n$ python -m hw5ref {command}\n{printed}\n[exit status {status}]\n```"
+
+
+def variant_markdown(part: str, seed: int, level: int = 3) -> str:
+    """A generated variant (``hw5ref.variants.variant``) as Markdown, its heading at ``level``."""
+    from hw5ref import variants
+
+    text = variants.variant(part, seed).to_markdown()
+    return "#" * level + text.removeprefix("##")
+
+
 def define_env(env: Any) -> None:
     """Register the macros (called by mkdocs-macros-plugin)."""
     env.macro(normalization_figure)
     env.macro(large_batch_figure)
+    env.macro(notebook_list)
     env.macro(answer_span)
     env.macro(q3_table)
     env.macro(q4a_derivation)
+    env.macro(hw5ref_cli)
+    env.macro(variant_markdown)

@@ -49,7 +49,7 @@ _UNUM = rf"{_UINT}(?:\.\d+)?"
 NUMBER_RE = re.compile(
     rf"(?P<sign>(?:-|\u2212)\s*)?"
     rf"(?:\\[dt]?frac\{{\s*(?P<num>{_UNUM})\s*\}}\{{\s*(?P<den>{_UNUM})\s*\}}"
-    rf"|(?<![\w.])(?P<dec>{_UNUM}))"
+    rf"|(?<![\w.])(?P<dec>(?>{_UNUM}))(?!\w|\.\d))"
 )
 ADMONITION_RE = re.compile(r"^(?P<indent>[ ]*)(?:!!!|\?\?\?\+?)[ ]+answer\b(?P<title>.*)$")
 FENCE_RE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
