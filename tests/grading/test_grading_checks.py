@@ -1,0 +1,407 @@
+"""The grader on claims whose right answer is derived by hand in this file.
+
+Nothing here compares the grader with itself: each expected grade, differing entry and value
+comes from a derivation written out below (or from an independent enumeration in the test).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import pytest
+
+from hw5ref.grading import CHECKS, grade_check, grade_claim
+from hw5ref.grading.expr import Expectation, evaluate, names_in
+
+X_IN = [[-1, 2], [3, 1]]
+W = [[1, -1], [0, 1]]
+
+
+def diffs(grade: Any) -> list[tuple[str, Any, Any]]:
+    return [(d.where, d.claimed, d.expected) for d in grade.diffs]
+
+
+# ----------------------------------------------------------------------------- Q1(c)
+# Transposed convolution, stride 1, by hand: each input x[i][j] scales W and lands with its
+# top-left corner at (i, j).  Entry (r, c) sums x[i][j] * W[r-i][c-j] over valid offsets:
+#   (0,0) = -1*1                         = -1
+#   (0,1) = -1*(-1) + 2*1                =  3
+#   (0,2) = 2*(-1)                       = -2
+#   (1,0) = -1*0 + 3*1                   =  3
+#   (1,1) = (-1)(1) + (2)(0) + (3)(-1) + (1)(1) = -3      [W[1][1], W[1][0], W[0][1], W[0][0]]
+#   (1,2) = 2*1 + 1*(-1)                 =  1
+#   (2,0) = 3*0                          =  0
+#   (2,1) = 3*1 + 1*0                    =  3
+#   (2,2) = 1*1                          =  1
+HAND_OUTPUT = [[-1, 3, -2], [3, -3, 1], [0, 3, 1]]
+
+
+def transpose_check(claimed: Any) -> dict[str, Any]:
+    return {"kind": "conv_transpose2d", "input": X_IN, "filter": W, "claimed": claimed}
+
+
+def test_hand_computed_transpose_output_is_graded_correct() -> None:
+    grade = grade_check(transpose_check(HAND_OUTPUT))
+    assert grade.status == "correct" and grade.diffs == ()
+
+
+def test_claude_first_attempt_differs_at_exactly_two_entries() -> None:
+    grade = grade_check(transpose_check([[-1, 3, -2], [3, 0, -1], [0, 3, 1]]))
+    assert grade.status == "wrong"
+    assert diffs(grade) == [("(1, 1)", 0, -3), ("(1, 2)", -1, 1)]
+
+
+def test_claude_second_attempt_differs_only_at_the_centre() -> None:
+    grade = grade_check(transpose_check([[-1, 3, -2], [3, 0, 1], [0, 3, 1]]))
+    assert diffs(grade) == [("(1, 1)", 0, -3)]
+
+
+def test_gemini_output_differs_at_the_centre_and_its_right_neighbour() -> None:
+    grade = grade_check(transpose_check([[-1, 3, -2], [3, -1, -3], [0, 3, 1]]))
+    assert diffs(grade) == [("(1, 1)", -1, -3), ("(1, 2)", -3, 1)]
+
+
+def test_wrong_shape_is_one_shape_diff() -> None:
+    grade = grade_check(transpose_check([[-1, 3], [3, -3]]))
+    assert grade.status == "wrong" and diffs(grade) == [("shape", [2, 2], [3, 3])]
+
+
+def test_entry_check_finds_the_missing_and_the_misplaced_summand() -> None:
+    # Centre summands by hand: -1, 0, -3, 1 (nonzero: -1, -3, 1).
+    right = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W, "entry": [1, 1],
+                         "terms": [-1, 0, -3, 1], "claimed": -3})
+    claude = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W,
+                          "entry": [1, 1], "terms": [-1, 0, 1], "claimed": 0})
+    gemini = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W,
+                          "entry": [1, 1], "terms": [-1, -3, 2, 1], "claimed": -1})
+    assert right.status == "correct"
+    assert claude.status == "wrong"
+    assert ("value", 0, -3) in diffs(claude)
+    assert diffs(claude)[-1][1:] == ([], [-3])  # nothing extra, -3 missing
+    assert gemini.status == "wrong"
+    assert diffs(gemini)[-1][1:] == ([2], [])  # the 2 does not belong here
+
+
+def test_entry_check_catches_terms_that_do_not_add_up() -> None:
+    # Right summands (1 and 2 at entry (0,1)) but a wrong total.
+    grade = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W, "entry": [0, 1],
+                         "terms": [1, 2], "claimed": 4})
+    assert grade.status == "wrong"
+    assert ("sum of its own terms", 3, 4) in diffs(grade)
+
+
+@pytest.mark.parametrize(("position", "placed", "block", "status"), [
+    ([1, 0], [1, 0], [[3, -3], [0, 3]], "correct"),     # 3 * W
+    ([0, 1], [0, 1], [[2, -2], [0, 2]], "correct"),     # 2 * W
+    ([1, 0], [0, 1], [[3, -3], [0, 3]], "wrong"),       # right block, wrong place
+    ([1, 1], [1, 1], [[-1, 1], [0, -1]], "wrong"),      # 1 * W has the other sign
+])
+def test_contribution_blocks(position: list[int], placed: list[int], block: Any,
+                             status: str) -> None:
+    grade = grade_check({"kind": "transpose_contribution", "input": X_IN, "filter": W,
+                         "position": position, "placed_at": placed, "claimed": block})
+    assert grade.status == status
+
+
+@pytest.mark.parametrize(("recipe", "status"), [
+    ({"method": "scatter"}, "correct"),
+    # Gemini's description taken literally: zeros between inputs, then plain correlation.
+    ({"method": "correlate", "insert_zeros": True}, "wrong"),
+    # The textbook equivalence: zeros between inputs, k-1 border padding, flipped filter.
+    ({"method": "correlate", "insert_zeros": True, "border_pad": "k-1", "flip": True}, "correct"),
+    ({"method": "correlate", "insert_zeros": True, "border_pad": "k-1"}, "wrong"),  # no flip
+])
+def test_transpose_recipes(recipe: dict[str, Any], status: str) -> None:
+    grade = grade_check({"kind": "transpose_recipe", "input": X_IN, "filter": W, **recipe})
+    assert grade.status == status
+
+
+def test_literal_zero_insertion_recipe_gives_a_1x1_output() -> None:
+    # A 2x2 input correlated (valid) with a 2x2 filter has one output: -1*1 + 2*(-1) + 3*0 + 1*1.
+    grade = grade_check({"kind": "transpose_recipe", "method": "correlate",
+                         "insert_zeros": True, "input": X_IN, "filter": W})
+    assert grade.claimed == [[-2]]
+
+
+@pytest.mark.parametrize(("formula", "status"), [
+    ("(n - 1)*S - 2*P + k", "correct"),
+    ("(n - 1)*S + k", "wrong"),        # ignores padding: wrong whenever P > 0
+    ("n*S - 2*P + k - 1", "wrong"),    # equal only when S = 1
+])
+def test_transposed_output_length_formula(formula: str, status: str) -> None:
+    assert grade_check({"kind": "output_length", "transposed": True,
+                        "formula": formula}).status == status
+
+
+def test_output_length_values() -> None:
+    # (2 - 1)*1 - 0 + 2 = 3 ; standard conv floor((224 + 2 - 3)/1) + 1 = 224
+    assert grade_check({"kind": "output_length", "transposed": True,
+                        "at": {"n": 2, "k": 2, "S": 1, "P": 0}, "claimed": 3}).status == "correct"
+    assert grade_check({"kind": "output_length", "transposed": False,
+                        "at": {"n": 224, "k": 3, "S": 1, "P": 1}, "claimed": 224}).status \
+        == "correct"
+    assert grade_check({"kind": "output_length", "transposed": False,
+                        "at": {"n": 224, "k": 3, "S": 1, "P": 0}, "claimed": 224}).status \
+        == "wrong"
+
+
+# ----------------------------------------------------------------------------- Q1(b)
+# x = [1, 4, 0, -2, 3], y = [-2, 2, 11]; with w = [2, -1, 3]:
+# 1*2 + 4*(-1) + 0*3 = -2, 4*2 + 0 + (-2)*3 = 2, 0 + (-2)(-1) + 3*3 = 11.
+def test_recover_filter_right_and_wrong() -> None:
+    base = {"kind": "recover_filter", "x": [1, 4, 0, -2, 3], "y": [-2, 2, 11], "size": 3}
+    assert grade_check({**base, "claimed": [2, -1, 3]}).status == "correct"
+    wrong = grade_check({**base, "claimed": [2, 1, 3]})
+    assert diffs(wrong) == [("(1,)", 1, -1)]
+
+
+def test_conv_equations_rows() -> None:
+    base = {"kind": "conv_equations", "x": [1, 4, 0, -2, 3], "y": [-2, 2, 11], "size": 3}
+    right = grade_check({**base, "rows": [[1, 4, 0], [4, 0, -2], [0, -2, 3]], "rhs": [-2, 2, 11]})
+    flipped = grade_check({**base, "rows": [[0, 4, 1], [-2, 0, 4], [3, -2, 0]],
+                           "rhs": [-2, 2, 11]})  # the rows a flipped filter would give
+    assert right.status == "correct" and flipped.status == "wrong"
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "status"), [
+    ("-8*b - c", "5", "correct"),      # -8(-1) - 3 = 5
+    ("-26*b", "26", "correct"),        # -26(-1) = 26
+    ("-8*b - c", "-5", "wrong"),
+    ("2*a - c", "1", "correct"),       # 4 - 3 = 1
+])
+def test_derived_equations_at_the_true_filter(lhs: str, rhs: str, status: str) -> None:
+    check = {"kind": "equation", "key": "q1b.filter", "variables": ["a", "b", "c"],
+             "lhs": lhs, "rhs": rhs}
+    assert grade_check(check).status == status
+
+
+def test_published_value_with_index_and_rounding() -> None:
+    assert grade_check({"kind": "value", "key": "q1b.filter", "index": 0,
+                        "claimed": 2}).status == "correct"
+    assert grade_check({"kind": "value", "key": "q1c.output", "index": [1, 1],
+                        "claimed": -3}).status == "correct"
+    # 39/108 = 0.3611...: "0.36" is right to two decimals, "0.37" is not.
+    ratio = {"kind": "ratio", "numerator": "q3.weights_only.separable",
+             "denominator": "q3.weights_only.standard", "decimals": 2}
+    assert grade_check({**ratio, "claimed": 0.36}).status == "correct"
+    assert grade_check({**ratio, "claimed": 0.37}).status == "wrong"
+
+
+def test_translation_properties_of_a_conv_layer() -> None:
+    assert grade_check({"kind": "translation", "claimed": ["equivariant"]}).status == "correct"
+    assert grade_check({"kind": "translation", "claimed": ["invariant"]}).status == "wrong"
+    both = grade_check({"kind": "translation", "claimed": ["invariant", "equivariant"]})
+    assert both.status == "wrong" and both.expected == ["equivariant"]
+
+
+# ----------------------------------------------------------------------------- Q2
+def test_normalization_axes_and_figure() -> None:
+    assert grade_check({"kind": "normalization_axes", "normalization": "batch",
+                        "claimed": ["N", "H", "W"]}).status == "correct"
+    assert grade_check({"kind": "normalization_axes", "normalization": "layer",
+                        "claimed": ["N", "H", "W"]}).status == "wrong"
+    # Both reports: A = batch, B = layer.  Claude answered B and C.
+    assert grade_check({"kind": "figure_letter", "normalization": "batch",
+                        "claimed": "A"}).status == "correct"
+    assert grade_check({"kind": "figure_letter", "normalization": "batch",
+                        "claimed": "B"}).status == "wrong"
+    assert grade_check({"kind": "figure_axes", "letter": "C",
+                        "claimed": ["H", "W"]}).status == "correct"
+
+
+# dL/dx_j = gamma (g_j - mean(g)).  Example: g = (1, 2, 6), gamma = 2: mean 3 -> (-4, -2, 6).
+@pytest.mark.parametrize(("formula", "status"), [
+    ("gamma*(g - S/n)", "correct"),
+    ("gamma*g - gamma/n*S", "correct"),
+    ("gamma*g - gamma*S", "wrong"),          # Gemini: the 1/n dropped
+    ("gamma*g", "wrong"),                    # the mean term forgotten
+])
+def test_batchnorm_gradient_formulas(formula: str, status: str) -> None:
+    assert grade_check({"kind": "batchnorm_backward", "claimed": formula}).status == status
+
+
+def test_dropped_one_over_n_is_harmless_only_for_a_batch_of_one() -> None:
+    assert grade_check({"kind": "batchnorm_backward", "claimed": "gamma*g - gamma*S",
+                        "n": 1}).status == "correct"
+
+
+@pytest.mark.parametrize(("formula", "where", "status"), [
+    ("gamma*(eye(n) - ones((n, n))/n)", "all", "correct"),
+    ("gamma*(1 - 1/n)", "diagonal", "correct"),
+    ("-gamma/n", "off_diagonal", "correct"),
+    ("-gamma/n", "all", "wrong"),
+    ("gamma*eye(n)", "all", "wrong"),
+])
+def test_batchnorm_jacobian(formula: str, where: str, status: str) -> None:
+    assert grade_check({"kind": "batchnorm_jacobian", "claimed": formula,
+                        "where": where}).status == status
+
+
+def test_mean_jacobian() -> None:
+    assert grade_check({"kind": "batchnorm_jacobian", "of": "mean",
+                        "claimed": "ones((n, n))/n"}).status == "correct"
+
+
+# Per-sample gradients h = (2, 1, 2, 1, ...), gamma = 2.  By hand, as n -> infinity:
+#   sum-reduced loss:   g = h,        mean m = 3/2, dL/dx_1 -> 2 (2 - 3/2) = 1
+#   single-sample loss: g = (2,0,..), mean -> 0,    dL/dx_1 -> 2 * 2     = 4
+#   mean-reduced loss:  g = h / n,    all -> 0,     dL/dx_1 -> 0
+def test_large_batch_limit_depends_on_loss_scaling() -> None:
+    claude = grade_check({"kind": "large_batch_limit", "claimed": "gamma*(g1 - m)",
+                          "scalings": ["sum", "single_sample", "mean"]})
+    assert claude.status == "correct"
+    assert claude.claimed == {"sum": 1, "mean": 0, "single_sample": 4}
+    gemini_sum = grade_check({"kind": "large_batch_limit", "claimed": "gamma*g1",
+                              "scalings": ["sum"]})
+    assert gemini_sum.status == "wrong" and diffs(gemini_sum)[0][:2] == ("sum", 4)
+    gemini_bounded = grade_check({"kind": "large_batch_limit", "claimed": "gamma*g1",
+                                  "scalings": ["single_sample", "mean"]})
+    assert gemini_bounded.status == "correct"
+
+
+def test_symbolic_limits() -> None:
+    assert grade_check({"kind": "limit", "expr": "gamma*gi - gamma/n*S",
+                        "claimed": "gamma*gi"}).status == "correct"
+    assert grade_check({"kind": "limit", "expr": "gamma*gi - gamma*S",
+                        "claimed": "gamma*gi"}).status == "wrong"
+    assert grade_check({"kind": "limit", "expr": "(2*n + 1)/n",
+                        "claimed": "2"}).status == "correct"
+
+
+# ----------------------------------------------------------------------------- Q3
+# Standard: 3*3*3*4 = 108 weights + 4 biases = 112.  Depthwise 3*3*3 = 27 (+3), pointwise
+# 3*4 = 12 (+4): 39 without biases, 46 with all, 43 with pointwise biases only.
+@pytest.mark.parametrize(("check", "claimed"), [
+    ({"bias": False}, 108),
+    ({"bias": True}, 112),
+    ({"separable": {"depthwise_bias": False, "pointwise_bias": False}}, 39),
+    ({"separable": {"depthwise_bias": True, "pointwise_bias": True}}, 46),
+    ({"separable": {"depthwise_bias": False, "pointwise_bias": True}}, 43),
+    ({"separable": {"depthwise_bias": True, "pointwise_bias": True, "stage": "depthwise"}}, 30),
+    ({"separable": {"depthwise_bias": True, "pointwise_bias": True, "stage": "pointwise"}}, 16),
+])
+def test_param_counts(check: dict[str, Any], claimed: int) -> None:
+    base = {"kind": "param_count", "c_in": 3, "c_out": 4, "kernel": 3}
+    assert grade_check({**base, **check, "claimed": claimed}).status == "correct"
+    assert grade_check({**base, **check, "claimed": claimed + 1}).status == "wrong"
+
+
+# ----------------------------------------------------------------------------- Q4
+TARGET = "sq(y - p*X@w) + p*(1-p)*sq(N@w)"
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "extra", "status"), [
+    ("Ldrop", TARGET, {}, "correct"),
+    ("E(sq(y - (R*X)@w))", TARGET, {}, "correct"),
+    # Claude's step 5: the cross term without its p.
+    ("Ldrop", "y@y - 2*y@X@w + w@(p**2*X.T@X + p*(1-p)*N2)@w", {}, "wrong"),
+    # Claude's conclusion is not the loss even up to a constant...
+    ("Ldrop", "p**2*sq(y - X@w) + p*(1-p)*sq(N@w)", {"modulo": "constant_in_w"}, "wrong"),
+    # ...while the target plus any constant is.
+    ("Ldrop", TARGET + " + 5", {"modulo": "constant_in_w"}, "correct"),
+    ("Ldrop", TARGET + " + 5", {}, "wrong"),
+    # Gemini: a diagonal matrix squared is not itself.
+    ("N2@N2", "N2", {}, "wrong"),
+    ("E(outer(R[0], R[0]))", "p**2*ones((d, d))", {"where": "off_diagonal"}, "correct"),
+    ("E(outer(R[0], R[0]))", "p**2*ones((d, d))", {}, "wrong"),
+    ("E(outer(R[0], R[0]))", "p*ones((d, d))", {"where": "diagonal"}, "correct"),
+])
+def test_identities(lhs: str, rhs: str, extra: dict[str, Any], status: str) -> None:
+    assert grade_check({"kind": "identity", "lhs": lhs, "rhs": rhs, **extra}).status == status
+
+
+def test_expectation_matches_an_independent_enumeration() -> None:
+    # E over every mask of ||y - (R*X)w||^2, enumerated here by hand for a 2x2 instance.
+    X = np.array([[1.0, 2.0], [3.0, -1.0]])
+    y, w, p = np.array([1.0, 0.0]), np.array([2.0, -1.0]), 0.25
+    total = 0.0
+    for bits in itertools.product((0, 1), repeat=4):
+        mask = np.array(bits, dtype=float).reshape(2, 2)
+        prob = np.prod(np.where(mask == 1, p, 1 - p))
+        r = y - (mask * X) @ w
+        total += prob * float(r @ r)
+    outcomes = [(np.array(b, dtype=float).reshape(2, 2),
+                 float(np.prod([p if v else 1 - p for v in b])))
+                for b in itertools.product((0, 1), repeat=4)]
+    got = evaluate("E(sq(y - (R*X)@w))", {"X": X, "y": y, "w": w, "sq": lambda a: a @ a},
+                   Expectation("R", outcomes))
+    assert got == pytest.approx(total)
+    # and the closed form by hand: ||y - pXw||^2 + p(1-p) sum_j ||X_j||^2 w_j^2
+    closed = float(np.sum((y - p * X @ w) ** 2)) + p * (1 - p) * (10 * 4 + 5 * 1)
+    assert got == pytest.approx(closed)
+
+
+@pytest.mark.parametrize(("reference", "claimed", "status"), [
+    ("inference_weights", "p*w", "correct"),
+    ("inference_weights", "w/p", "wrong"),
+    ("ridge_matrix", "X@inv(Gam)", "correct"),
+    ("ridge_matrix", "X@Gam", "wrong"),
+    ("ridge_column_norms", "ones(d)/alpha", "correct"),
+    ("equivalent_gamma", "sqrt((1-p)/p)*N", "correct"),
+    ("equivalent_gamma", "sqrt(p*(1-p))*N", "wrong"),
+    ("tikhonov_gamma", "N2", "wrong"),
+])
+def test_expressions(reference: str, claimed: str, status: str) -> None:
+    check = {"kind": "expression", "reference": reference, "claimed": claimed}
+    assert grade_check(check).status == status
+
+
+def test_expression_with_a_fixed_constant() -> None:
+    check = {"kind": "expression", "reference": "ridge_column_norms", "claimed": "ones(d)"}
+    assert grade_check({**check, "fixed": {"alpha": 1}}).status == "correct"
+    assert grade_check(check).status == "wrong"  # random alpha is never 1
+    with pytest.raises(ValueError, match="fixed may set"):
+        grade_check({**check, "fixed": {"p": 0.5}})
+
+
+# ----------------------------------------------------------------------------- manual, errors
+def test_manual_claims_keep_verdict_and_reasoning() -> None:
+    grade = grade_check({"kind": "manual", "verdict": "wrong", "reasoning": "because"})
+    assert (grade.status, grade.verdict, grade.note, grade.computed) == \
+        ("manual", "wrong", "because", False)
+    with pytest.raises(ValueError, match="manual verdict"):
+        grade_check({"kind": "manual", "verdict": "maybe", "reasoning": "x"})
+
+
+def test_grade_check_rejects_bad_input() -> None:
+    with pytest.raises(TypeError, match="check must be a mapping"):
+        grade_check([1, 2])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown check kind 'nope'"):
+        grade_check({"kind": "nope"})
+    with pytest.raises(ValueError, match="needs the field 'claimed'"):
+        grade_check({"kind": "value", "key": "q1b.filter"})
+    with pytest.raises(ValueError, match="reference must be one of"):
+        grade_check({"kind": "expression", "reference": "nope", "claimed": "w"})
+    with pytest.raises(ValueError, match="'id' and 'check'"):
+        grade_claim({"check": {"kind": "value"}})
+
+
+@pytest.mark.parametrize("source", [
+    "__import__('os').system('true')",
+    "X.__class__",
+    "(lambda: 1)()",
+    "[1, 2]",
+    "'text'",
+    "f(x=1)",
+])
+def test_expression_evaluator_rejects_anything_outside_the_whitelist(source: str) -> None:
+    with pytest.raises(ValueError):
+        evaluate(source, {"X": np.eye(2), "f": abs})
+
+
+def test_expression_evaluator_basics() -> None:
+    assert evaluate("2*x**2 - x/4", {"x": 2.0}) == 7.5
+    assert names_in("sq(y - p*X@w)") == {"sq", "y", "p", "X", "w"}
+    with pytest.raises(ValueError, match=r"E\(\.\.\.\) needs a random variable"):
+        evaluate("E(x)", {"x": 1})
+    with pytest.raises(ValueError, match="cannot parse"):
+        evaluate("1 +", {})
+    with pytest.raises(TypeError, match="expression must be a string"):
+        evaluate(3, {})  # type: ignore[arg-type]
+
+
+def test_registry_documents_every_kind() -> None:
+    for kind in CHECKS.values():
+        assert kind.summary and kind.fields and callable(kind.run)
