@@ -16,7 +16,7 @@ Parts (``VARIANT_PARTS``):
 ``1c``  2-D transposed convolution: input 2-3 x 2-3, filter 2x2 or 3x3, stride 1-2,
         padding 0-1 (output at least 2 x 2).
 ``2b``  mean-only batch norm backward pass: n = 2-5, integer gamma and upstream gradients
-        whose mean is an integer; x and beta are given too (they do not matter).
+        whose mean is a non-zero integer; x and beta are given too (they do not matter).
 ``3a``  parameters of a standard k x k convolution, c_in -> c_out.
 ``3b``  parameters of the depthwise-separable version (same layer as ``3a`` for a seed).
 ``4``   dropout on linear regression: small integer X whose columns have integer norms,
@@ -343,9 +343,10 @@ def _variant_2b(seed: int) -> Problem:
     beta = float(rng.integers(-3, 3, endpoint=True))
     x = rng.integers(-5, 5, size=n, endpoint=True).astype(np.float64)
     g = rng.integers(-6, 6, size=n, endpoint=True).astype(np.float64)
-    # Redraw the last upstream gradient among the values that make the batch mean an integer.
+    # Redraw the last upstream gradient among the values that make the batch mean a non-zero
+    # integer (with mean 0, leaving out the mean term would go unnoticed).
     rest = int(g[:-1].sum())
-    choices = [c for c in range(-6, 7) if (rest + c) % n == 0]
+    choices = [c for c in range(-6, 7) if (rest + c) % n == 0 and rest + c != 0]
     g[-1] = float(choices[int(rng.integers(0, len(choices)))])
     dx = norm.centered_batchnorm_backward(g, gamma)
     mean_g = float(g.mean())

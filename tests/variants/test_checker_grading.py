@@ -3,8 +3,10 @@ the reports' actual answers get the verdicts worked out by hand, and bad argumen
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,7 +16,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from hw5ref import variants
 from hw5ref.checker import AnswerShapeError, AnswerSyntaxError, Verdict, check
 
-SEEDS = range(100)
+SEEDS = range(60)
 
 
 def _vec(values: np.ndarray | list[float]) -> str:
@@ -26,14 +28,19 @@ def _mat(rows: np.ndarray) -> str:
 
 
 # ----------------------------------------------------------------------------- oracle answers
+@functools.cache
+def _data(part: str, seed: int) -> dict[str, Any]:
+    return variants.variant(part, seed).data
+
+
 def _oracle_1b(seed: int) -> str:
-    d = variants.variant("1b", seed).data
+    d = _data("1b", seed)
     windows = sliding_window_view(np.array(d["x"], dtype=float), d["filter_size"])
     return _vec(np.linalg.lstsq(windows, np.array(d["y"], dtype=float), rcond=None)[0])
 
 
 def _oracle_1c(seed: int) -> str:
-    d = variants.variant("1c", seed).data
+    d = _data("1c", seed)
     x, s, pad = np.array(d["input"], dtype=float), d["stride"], d["padding"]
     up = np.zeros(((x.shape[0] - 1) * s + 1, (x.shape[1] - 1) * s + 1))
     up[::s, ::s] = x
@@ -42,21 +49,21 @@ def _oracle_1c(seed: int) -> str:
 
 
 def _oracle_2b(seed: int) -> str:
-    d = variants.variant("2b", seed).data
+    d = _data("2b", seed)
     g = [Fraction(v) for v in d["upstream"]]
     mean = sum(g, Fraction(0)) / len(g)
     return ",".join(str(d["gamma"] * (v - mean)) for v in g)
 
 
 def _oracle_3(seed: int, part: str) -> str:
-    d = variants.variant(part, seed).data
+    d = _data(part, seed)
     if part == "3a":
         return str(d["c_out"] * d["c_in"] * d["kernel"] ** 2)
     return str(d["c_in"] * d["kernel"] ** 2 + d["c_out"] * d["c_in"])
 
 
 def _oracle_4(seed: int, part: str) -> str:
-    d = variants.variant("4", seed).data
+    d = _data("4", seed)
     X = [[Fraction(v) for v in row] for row in d["X"]]
     y = [Fraction(v) for v in d["y"]]
     w = [Fraction(v) for v in d["w_tilde"]]
@@ -165,10 +172,8 @@ def test_2b_answers() -> None:
 
 def test_2b_known_mistakes_are_recognised() -> None:
     for seed in range(40):
-        d = variants.variant("2b", seed).data
+        d = _data("2b", seed)
         g, gamma = np.array(d["upstream"], dtype=float), d["gamma"]
-        if g.mean() == 0:
-            continue  # then forgetting the mean term is harmless
         no_mean = check("2b", _vec(gamma * g), seed)
         assert not no_mean.correct and any("mean term" in n for n in no_mean.notes)
         summed = check("2b", _vec(gamma * (g - g.sum())), seed)
@@ -223,7 +228,7 @@ def test_3b_wrong_answers_name_the_stage_or_the_mix_up() -> None:
 
 def test_3_conventions_hold_for_variants() -> None:
     for seed in range(50):
-        d = variants.variant("3b", seed).data
+        d = _data("3b", seed)
         c_in, c_out, k = d["c_in"], d["c_out"], d["kernel"]
         dw, pw = c_in * k * k, c_out * c_in
         assert check("3b", str(dw + c_in + pw + c_out), seed).notes[0].startswith(

@@ -152,7 +152,7 @@ def _check_2b_gradient_matches_finite_differences(seed: int) -> None:
     assert len(x) == len(g) == d["n"] and 2 <= d["n"] <= 5
     # integer data and, because the mean upstream gradient is an integer, an integer answer
     assert _ints(d["upstream"]) and _ints(p.answer["dL_dx"]) and float(d["gamma"]).is_integer()
-    assert sum(d["upstream"]) % d["n"] == 0
+    assert sum(d["upstream"]) % d["n"] == 0 and sum(d["upstream"]) != 0
     # n = 1: the single output is beta whatever x_1 is
     one = _finite_difference(x[:1], g[:1], d["gamma"], d["beta"])
     assert abs(one[0]) < 1e-9 and p.answer["n1"] == 0
