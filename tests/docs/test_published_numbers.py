@@ -1,4 +1,4 @@
-"""Every number the docs tag as a result matches hw5ref.answers; answer boxes hide no untagged numbers.
+"""Every number the docs tag as a result matches hw5ref.answers; answer boxes hide no others.
 
 The first test runs the checker (tools/published.py) on every Markdown page under docs/. The
 rest pin down the checker itself on small hand-written pages against a hand-written answer
@@ -83,7 +83,9 @@ def test_number_offsets_point_at_the_text() -> None:
 
 
 # ---------------------------------------------------------------- tag checks
-TABLE = {"v": [2.0, -1.0, 3.0], "big": 120847089664, "x": 28.08, "letter": "A", "m": [[1, 2], [3, 4]]}
+TABLE = {
+    "v": [2.0, -1.0, 3.0], "big": 120847089664, "x": 28.08, "letter": "A", "m": [[1, 2], [3, 4]],
+}
 
 
 def span(key: str, body: str) -> str:
