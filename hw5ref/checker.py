@@ -217,7 +217,13 @@ def parse_answer(text: str) -> ParsedAnswer:
 @dataclass(frozen=True)
 class Verdict:
     """The result of grading: ``correct``, a one-line ``summary``, ``details`` (what is
-    wrong, entry by entry or stage by stage) and ``notes`` (conventions, known mistakes)."""
+    wrong, entry by entry or stage by stage) and ``notes`` (conventions, known mistakes).
+
+    >>> v = Verdict("3b", 7, False, "got 1, expected 287", ("depthwise 175 + pointwise 112",))
+    >>> print(v.render(), end="")
+    3b (seed 7): wrong - got 1, expected 287
+      depthwise 175 + pointwise 112
+    """
 
     part: str
     seed: int | None

@@ -163,3 +163,13 @@ def test_subprocess_malformed_answer_exits_2() -> None:
     done = _python_m("check", "1c", "--", "-1,3,-2; 3,-3")
     assert done.returncode == 2
     assert "rows have different lengths" in done.stderr and done.stdout == ""
+
+
+def test_main_docstring_example_runs() -> None:
+    # tests/hw5ref skips hw5ref.__main__ when it runs every module's doctests; run it here
+    import doctest
+
+    import hw5ref.__main__ as cli
+
+    result = doctest.testmod(cli, report=False)
+    assert result.attempted > 0 and result.failed == 0

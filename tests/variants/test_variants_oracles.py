@@ -15,6 +15,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import scipy.signal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 
 from hw5ref import variants
@@ -259,3 +261,14 @@ def test_enumeration_oracle_on_a_hand_case() -> None:
     expected = 0.04 * 9 + 0.16 * 4 + 0.16 * 1 + 0.64 * 0
     got = _enumerated_loss(np.array([[1.0, 2.0]]), np.array([3.0]), np.array([1.0, 1.0]), 0.8)
     assert got == pytest.approx(expected)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=0, max_value=2**63 - 1))
+def test_large_seeds_pass_the_same_oracles(seed: int) -> None:
+    """Seeds far from the 0..199 range used above, drawn by hypothesis."""
+    for check in (_check_1b_filter_reproduces_y_and_is_unique, _check_1c_output_matches_scipy,
+                  _check_2b_gradient_matches_finite_differences,
+                  _check_3_counts_are_weight_shape_products,
+                  _check_4_answers_match_enumeration_and_hand_formulas):
+        check(seed)
