@@ -9,12 +9,25 @@ the notebooks can depend on (:data:`DEPENDENCIES`, relative to the repository ro
 to any of them selects a fresh, empty directory, so every notebook is executed again; older
 directories are deleted. The cache is only a speed-up: deleting ``.cache/`` is always safe.
 
-It also keeps notebook pages offline. nbconvert's HTML template emits a MathJax loader
-(``<script src="">`` plus a ``text/x-mathjax-config`` block, because mkdocs-jupyter's
-``custom_mathjax_url`` is empty) and a mermaid loader that imports mermaid from a CDN when
-a page has a mermaid diagram. The site renders formulas with the vendored KaTeX
-(``docs/assets/javascripts/katex-init.js``) and has no mermaid diagrams, so both blocks
-are removed from the page content.
+It also post-processes each rendered notebook page (on every build, cached or not):
+
+* Offline: nbconvert's HTML template emits a MathJax loader (``<script src="">`` plus a
+  ``text/x-mathjax-config`` block, because mkdocs-jupyter's ``custom_mathjax_url`` is empty)
+  and a mermaid loader that imports mermaid from a CDN when a page has a mermaid diagram.
+  The site renders formulas with the vendored KaTeX (``docs/assets/javascripts/katex-init.js``)
+  and has no mermaid diagrams, so both blocks are removed.
+* Figure alt text: nbconvert gives every output image the placeholder alt "No description
+  has been provided for this image". A notebook author describes a figure with a comment
+  line in the cell that draws it::
+
+      # alt: Bar chart of how many values each normalization averages over ...
+
+  one ``# alt:`` line per figure the cell outputs, in output order. The hook copies them
+  onto the images; a cell whose count of ``# alt:`` lines differs from its count of images
+  is reported as a warning (which fails ``mkdocs build --strict``). Images left with the
+  placeholder are caught by the browser tests.
+* Keyboard access: code cells that scroll sideways get ``tabindex="0"`` (axe rule
+  scrollable-region-focusable), as Material does for its own code blocks.
 """
 
 from __future__ import annotations
@@ -86,8 +99,33 @@ def strip_remote_loaders(html: str) -> str:
     return _MERMAID_RE.sub("", html)
 
 
+ALT_LINE = re.compile(r"^\s*#\s*alt:\s*(\S.*?)\s*$", re.MULTILINE)
+
+
+def apply_cell_fixes(html: str, where: str = "notebook") -> str:
+    """Copy ``# alt:`` comments onto each cell's output images; make code cells focusable."""
+    from bs4 import BeautifulSoup  # nbconvert's own dependency
+
+    soup = BeautifulSoup(html, "html.parser")
+    for number, cell in enumerate(soup.select("div.jp-Cell"), start=1):
+        source = cell.select_one(".jp-InputArea")
+        images = cell.select(".jp-OutputArea img")
+        alts = ALT_LINE.findall(source.get_text()) if source is not None else []
+        if alts and len(alts) != len(images):
+            log.warning(
+                "%s, cell %d: %d '# alt:' line(s) for %d output image(s)",
+                where, number, len(alts), len(images),
+            )
+        elif alts:
+            for img, alt in zip(images, alts, strict=True):
+                img["alt"] = alt
+    for code in soup.select(".jp-InputArea .highlight-ipynb"):
+        code["tabindex"] = "0"
+    return str(soup)
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if "jupyter-wrapper" not in html:
         return html
-    return strip_remote_loaders(html)
+    return apply_cell_fixes(strip_remote_loaders(html), where=page.file.src_uri)
 

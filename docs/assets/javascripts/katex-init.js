@@ -36,6 +36,15 @@
     root.querySelectorAll(NOTEBOOK_SELECTOR).forEach(function (el) {
       renderMathInElement(el, { delimiters: NOTEBOOK_DELIMITERS });
     });
+    // A display formula wider than the column scrolls sideways (extra.css); keyboard users
+    // must be able to focus it to scroll it.
+    root.querySelectorAll("div.arithmatex, .katex-display").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth) {
+        el.setAttribute("tabindex", "0");
+      }
+    });
+    // Signal for tests and tools that every formula on the page has been processed.
+    document.documentElement.setAttribute("data-math-rendered", "true");
   }
 
   if (typeof document$ !== "undefined") {
