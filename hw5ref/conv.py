@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from hw5ref._validate import FloatArray, integer, pair, real_array
 
@@ -29,10 +30,12 @@ __all__ = [
     "conv1d",
     "conv1d_matrix",
     "conv2d",
+    "conv2d_multi",
     "conv_output_length",
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose_output_length",
+    "depthwise_conv2d",
     "recover_filter",
 ]
 
@@ -246,3 +249,76 @@ def recover_filter(x: Any, y: Any, size: int, stride: int = 1, padding: int = 0)
     rounded = np.round(w)
     snapped: FloatArray = np.where(np.abs(w - rounded) < 1e-9, rounded, w).astype(np.float64)
     return snapped if solves(snapped) else w.astype(np.float64)
+
+
+def _windows(
+    x: FloatArray, kh: int, kw: int, stride: tuple[int, int], padding: tuple[int, int]
+) -> FloatArray:
+    """Strided (kh, kw) windows of the padded last two axes: (..., Ho, Wo, kh, kw)."""
+    (sh, sw), (ph, pw) = stride, padding
+    pad = [(0, 0)] * (x.ndim - 2) + [(ph, ph), (pw, pw)]
+    view = sliding_window_view(np.pad(x, pad), (kh, kw), axis=(-2, -1))
+    out: FloatArray = view[..., ::sh, ::sw, :, :]
+    return out
+
+
+def _image_stack(x: Any) -> tuple[FloatArray, bool]:
+    """x as (N, C, H, W); the flag says whether the caller passed a single (C, H, W) image."""
+    arr = real_array(x, "x", ndim=(3, 4))
+    return (arr[None], True) if arr.ndim == 3 else (arr, False)
+
+
+def conv2d_multi(
+    x: Any, w: Any, stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0
+) -> FloatArray:
+    """Multi-channel (and batched) 2-D convolution, as a standard conv layer without bias.
+
+    ``x``: shape (C_in, H, W) or (N, C_in, H, W); ``w``: shape (C_out, C_in, kh, kw)
+    -> shape (C_out, Ho, Wo) or (N, C_out, Ho, Wo), with Ho, Wo as in :func:`conv2d` and
+    ``y[n, o] = sum_c conv2d(x[n, c], w[o, c], stride, padding)``.
+
+    >>> x = [[[1, 2], [3, 4]], [[0, 1], [1, 0]]]          # C_in = 2 channels of 2x2
+    >>> w = [[[[1]], [[10]]]]                              # C_out = 1, 1x1 kernel
+    >>> conv2d_multi(x, w).tolist()                        # x[0] + 10 * x[1]
+    [[[1.0, 12.0], [13.0, 4.0]]]
+    """
+    xs, single = _image_stack(x)
+    w = real_array(w, "w", ndim=4)
+    if w.shape[1] != xs.shape[1]:
+        raise ValueError(
+            f"w must have shape (C_out, C_in, kh, kw) with C_in = {xs.shape[1]} input channels, "
+            f"got {w.shape}"
+        )
+    s = pair(stride, "stride", 1)
+    p = pair(padding, "padding", 0)
+    kh, kw = w.shape[2:]
+    _check_filter_fits(xs.shape[2:], (kh, kw), p)
+    out: FloatArray = np.einsum("nchwab,ocab->nohw", _windows(xs, kh, kw, s, p), w)
+    return out[0] if single else out
+
+
+def depthwise_conv2d(
+    x: Any, w: Any, stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0
+) -> FloatArray:
+    """Depthwise 2-D convolution: channel c is convolved with its own filter ``w[c]`` only.
+
+    ``x``: shape (C, H, W) or (N, C, H, W); ``w``: shape (C, kh, kw) -> shape (C, Ho, Wo) or
+    (N, C, Ho, Wo), ``y[n, c] = conv2d(x[n, c], w[c], stride, padding)``.  (PyTorch stores the
+    same weights as (C, 1, kh, kw) in ``Conv2d(C, C, k, groups=C)``.)
+
+    >>> depthwise_conv2d([[[1, 2], [3, 4]], [[0, 1], [1, 0]]], [[[1]], [[10]]]).tolist()
+    [[[1.0, 2.0], [3.0, 4.0]], [[0.0, 10.0], [10.0, 0.0]]]
+    """
+    xs, single = _image_stack(x)
+    w = real_array(w, "w", ndim=3)
+    if w.shape[0] != xs.shape[1]:
+        raise ValueError(
+            f"w must have shape (C, kh, kw) with one filter per input channel (C = "
+            f"{xs.shape[1]}), got {w.shape}"
+        )
+    s = pair(stride, "stride", 1)
+    p = pair(padding, "padding", 0)
+    kh, kw = w.shape[1:]
+    _check_filter_fits(xs.shape[2:], (kh, kw), p)
+    out: FloatArray = np.einsum("nchwab,cab->nchw", _windows(xs, kh, kw, s, p), w)
+    return out[0] if single else out

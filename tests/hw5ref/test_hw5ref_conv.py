@@ -14,6 +14,7 @@ Values are integer-valued floats, so every comparison is exact.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -375,3 +376,82 @@ def test_recover_filter_rank_deficient_and_inconsistent_says_no_filter() -> None
 def test_conv1d_matrix_rows_are_windows() -> None:
     # padding 1, stride 2 over [1, 2, 3]: x_pad = [0, 1, 2, 3, 0], windows of 2 at 0 and 2.
     assert conv.conv1d_matrix([1, 2, 3], 2, stride=2, padding=1).tolist() == [[0, 1], [2, 3]]
+
+
+# ------------------------------------------------------------------ multi-channel / batched
+
+
+@st.composite
+def multi_cases(draw: st.DrawFn) -> dict[str, Any]:
+    """Shapes, stride and padding from hypothesis; integer values from a drawn numpy seed."""
+    ph, pw = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    h, wd = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    kh = draw(st.integers(1, min(h + 2 * ph, 3)))
+    kw = draw(st.integers(1, min(wd + 2 * pw, 3)))
+    n, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return {
+        "x": rng.integers(-9, 10, (n, c_in, h, wd)).astype(float),
+        "w": rng.integers(-9, 10, (c_out, c_in, kh, kw)).astype(float),
+        "depthwise": rng.integers(-9, 10, (c_in, kh, kw)).astype(float),
+        "pointwise": rng.integers(-9, 10, (c_out, c_in, 1, 1)).astype(float),
+        "stride": (draw(st.integers(1, 3)), draw(st.integers(1, 3))),
+        "padding": (ph, pw),
+    }
+
+
+def scipy_conv2d(x2: np.ndarray, w2: np.ndarray, stride: tuple, padding: tuple) -> np.ndarray:
+    (sh, sw), (ph, pw) = stride, padding
+    padded = np.pad(x2, ((ph, ph), (pw, pw)))
+    return scipy.signal.correlate(padded, w2, mode="valid", method="direct")[::sh, ::sw]
+
+
+@SETTINGS
+@given(multi_cases())
+def test_conv2d_multi_and_depthwise_match_per_channel_scipy(case: dict[str, Any]) -> None:
+    x, w, d, s, p = case["x"], case["w"], case["depthwise"], case["stride"], case["padding"]
+    n, c_in = x.shape[:2]
+    expected = np.array(
+        [
+            [sum(scipy_conv2d(x[b, c], w[o, c], s, p) for c in range(c_in)) for o in range(len(w))]
+            for b in range(n)
+        ]
+    )
+    np.testing.assert_array_equal(conv.conv2d_multi(x, w, s, p), expected)
+    np.testing.assert_array_equal(conv.conv2d_multi(x[0], w, s, p), expected[0])  # unbatched
+    expected_dw = np.array(
+        [[scipy_conv2d(x[b, c], d[c], s, p) for c in range(c_in)] for b in range(n)]
+    )
+    np.testing.assert_array_equal(conv.depthwise_conv2d(x, d, s, p), expected_dw)
+    np.testing.assert_array_equal(conv.depthwise_conv2d(x[0], d, s, p), expected_dw[0])
+
+
+@SETTINGS
+@given(multi_cases())
+def test_depthwise_then_pointwise_is_a_standard_conv_with_a_factored_kernel(
+    case: dict[str, Any],
+) -> None:
+    # Q3: a depthwise-separable layer computes y[o] = sum_c P[o, c] (x[c] * D[c]) = sum_c x[c] *
+    # (P[o, c] D[c]), i.e. a standard conv whose (C_out, C_in, kh, kw) kernel is P[o, c] * D[c]:
+    # c_in*kh*kw + c_out*c_in numbers parametrize what would otherwise take c_out*c_in*kh*kw.
+    x, d, pw, s, p = (
+        case["x"],
+        case["depthwise"],
+        case["pointwise"],
+        case["stride"],
+        case["padding"],
+    )
+    separable = conv.conv2d_multi(conv.depthwise_conv2d(x, d, s, p), pw)
+    factored = pw[:, :, 0, 0][:, :, None, None] * d[None, :, :, :]
+    np.testing.assert_array_equal(separable, conv.conv2d_multi(x, factored, s, p))
+
+
+def test_conv2d_multi_by_hand() -> None:
+    # Two 2x2 channels [[1,2],[3,4]] and [[0,1],[1,0]]; one output channel with 1x1 weights
+    # (1, 10): y = x0 + 10 x1 = [[1, 12], [13, 4]].
+    x = [[[1, 2], [3, 4]], [[0, 1], [1, 0]]]
+    assert conv.conv2d_multi(x, [[[[1]], [[10]]]]).tolist() == [[[1, 12], [13, 4]]]
+    # Same input, 2x2 kernels [[1,0],[0,0]] on channel 0 and [[0,0],[0,1]] on channel 1:
+    # x0[0,0] + x1[1,1] = 1 + 0 = 1.
+    w = [[[[1, 0], [0, 0]], [[0, 0], [0, 1]]]]
+    assert conv.conv2d_multi(x, w).tolist() == [[[1.0]]]

@@ -64,6 +64,14 @@ SPECS: dict[Callable[..., Any], tuple[dict[str, Any], dict[str, Arg]]] = {
         {"x": [[1.0, 2.0], [3.0, 4.0]], "w": [[1.0]], "stride": 1, "padding": 0},
         {"x": A(2), "w": A(2), "stride": PAIR(1), "padding": PAIR(0)},
     ),
+    conv.conv2d_multi: (
+        {"x": np.ones((2, 3, 3)), "w": np.ones((4, 2, 2, 2)), "stride": 1, "padding": 0},
+        {"x": A((3, 4)), "w": A(4), "stride": PAIR(1), "padding": PAIR(0)},
+    ),
+    conv.depthwise_conv2d: (
+        {"x": np.ones((1, 2, 3, 3)), "w": np.ones((2, 2, 2)), "stride": 1, "padding": 0},
+        {"x": A((3, 4)), "w": A(3), "stride": PAIR(1), "padding": PAIR(0)},
+    ),
     conv.conv_transpose1d: (
         {"x": [1.0, 2.0], "w": [1.0, 1.0], "stride": 1, "padding": 0},
         {"x": A(1), "w": A(1), "stride": INT(1), "padding": INT(0)},
@@ -265,6 +273,11 @@ RELATION_CASES = [
     (conv.conv1d, {"x": [1.0, 2.0], "w": [1.0, 1.0, 1.0]}, "w"),
     (conv.conv2d, {"x": [[1.0, 2.0]], "w": [[1.0], [1.0], [1.0]], "padding": (0, 0)}, "w"),
     (conv.conv1d_matrix, {"x": [1.0, 2.0], "size": 5, "padding": 1}, "size"),
+    (conv.conv2d_multi, {"x": np.ones((2, 2, 2)), "w": np.ones((1, 2, 3, 1))}, "w"),
+    (conv.depthwise_conv2d, {"x": np.ones((2, 2, 2)), "w": np.ones((2, 1, 3))}, "w"),
+    # channel counts that disagree
+    (conv.conv2d_multi, {"x": np.ones((2, 2, 2)), "w": np.ones((1, 3, 1, 1))}, "w"),
+    (conv.depthwise_conv2d, {"x": np.ones((2, 2, 2)), "w": np.ones((3, 1, 1))}, "w"),
     (conv.recover_filter, {"x": [1.0, 2.0], "y": [1.0], "size": 3}, "size"),
     (conv.conv_output_length, {"n": 2, "k": 5, "padding": 1}, "k"),
     # padding that crops away the whole transposed output: (1-1)*1 - 2*1 + 2 = 0 < 1
