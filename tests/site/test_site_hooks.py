@@ -1,0 +1,118 @@
+"""The build hooks in tools/: notebook cache key, notebook-page fixes, Material HTML fixes."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import jinja2
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_tool(name: str) -> ModuleType:
+    path = ROOT / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"hw5ref_tool_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+notebook_cache = load_tool("notebook_cache")
+
+
+def nbconvert_templates() -> Path:
+    from jupyter_core.paths import jupyter_path
+
+    for candidate in map(Path, jupyter_path("nbconvert", "templates")):
+        if (candidate / "base" / "mathjax.html.j2").is_file():
+            return candidate
+    pytest.fail("nbconvert templates not found")
+
+
+def render_macro(template: str, macro: str, **kwargs: str) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(nbconvert_templates())))
+    return str(getattr(env.get_template(template).module, macro)(**kwargs))
+
+
+# ---- notebook cache key -----------------------------------------------------------------
+def make_repo(root: Path) -> None:
+    (root / "hw5ref").mkdir()
+    (root / "hw5ref" / "conv.py").write_text("X = 1\n")
+    (root / "docs").mkdir()
+    (root / "docs" / "page.md").write_text("# Page\n")
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+
+
+def test_cache_key_changes_with_hw5ref_sources_only(tmp_path: Path) -> None:
+    make_repo(tmp_path)
+    first = notebook_cache.dependency_digest(tmp_path)
+    (tmp_path / "docs" / "page.md").write_text("# Edited page\n")
+    (tmp_path / "hw5ref" / "__pycache__").mkdir()
+    (tmp_path / "hw5ref" / "__pycache__" / "conv.cpython-311.pyc").write_bytes(b"\0")
+    assert notebook_cache.dependency_digest(tmp_path) == first
+    (tmp_path / "hw5ref" / "conv.py").write_text("X = 2\n")
+    second = notebook_cache.dependency_digest(tmp_path)
+    assert second != first
+    (tmp_path / "hw5ref" / "conv.py").rename(tmp_path / "hw5ref" / "norm.py")
+    assert notebook_cache.dependency_digest(tmp_path) != second  # a rename counts too
+
+
+# ---- notebook page fixes ------------------------------------------------------------------
+def test_strip_removes_nbconverts_real_mathjax_and_mermaid_loaders() -> None:
+    mathjax = render_macro("base/mathjax.html.j2", "mathjax", url="")
+    mermaid = render_macro("lab/mermaidjs.html.j2", "mermaid_js")
+    assert "MathJax" in mathjax and "mermaid" in mermaid  # the real templates were rendered
+    page = f"<div>{mathjax}</div><p>kept</p>{mermaid}<div class='jupyter-wrapper'></div>"
+    stripped = notebook_cache.strip_remote_loaders(page)
+    assert "<script" not in stripped
+    assert "<p>kept</p>" in stripped and "jupyter-wrapper" in stripped
+
+
+CELL = """
+<div class="jp-Cell jp-CodeCell"><div class="jp-InputArea"><div class="highlight-ipynb"><pre>
+<span class="c1"># alt: First figure, a bar chart.</span>
+plot()
+<span class="c1">#   alt:   Second figure, a line plot.  </span>
+</pre></div></div>
+<div class="jp-OutputArea"><img src="a.png" alt="No description has been provided for this image">
+<img src="b.png" alt="No description has been provided for this image"></div></div>
+"""
+
+
+def test_alt_comments_are_copied_onto_the_cells_images_in_order() -> None:
+    soup = BeautifulSoup(notebook_cache.apply_cell_fixes(CELL), "html.parser")
+    assert [img["alt"] for img in soup.find_all("img")] == [
+        "First figure, a bar chart.",
+        "Second figure, a line plot.",
+    ]
+    assert soup.select_one(".highlight-ipynb")["tabindex"] == "0"
+
+
+def test_alt_count_mismatch_is_a_warning_and_changes_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    one_alt = CELL.replace("#   alt:   Second figure, a line plot.  ", "# just a comment")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.notebook_cache"):
+        out = notebook_cache.apply_cell_fixes(one_alt, where="notebooks/x.py")
+    assert "notebooks/x.py, cell 1: 1 '# alt:' line(s) for 2 output image(s)" in caplog.text
+    assert out.count("No description has been provided") == 2
+
+
+# ---- Material HTML fixes, checked on the real build ---------------------------------------
+def test_every_page_has_the_material_fixes_applied(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        rel = page.relative_to(built_site).as_posix()
+        assert soup.select('[data-md-component="source"]') == [], rel
+        search = soup.select_one(".md-search[role=dialog]")
+        assert search is not None and search.get("aria-label") == "Search", rel
