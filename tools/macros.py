@@ -15,6 +15,7 @@ import contextlib
 import html
 import io
 import runpy
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,9 @@ def run_notebook(name: str) -> dict[str, Any]:
     import matplotlib
 
     matplotlib.use("Agg")
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        # plt.show() on the Agg backend only warns that it cannot open a window.
+        warnings.filterwarnings("ignore", message=".*non-interactive.*")
         return runpy.run_path(str(NOTEBOOKS / name), run_name="hw5_notebook")
 
 

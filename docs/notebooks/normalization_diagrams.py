@@ -26,14 +26,35 @@
 # drawn by the functions below at build time.
 
 # %%
+import base64
+import html
 import io
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import HTML, display
 
 from hw5ref import answers, norm
 
+# %%
+# Figures are shown as SVG images with alternative text (for screen readers).
+def svg_text(fig):
+    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed."""
+    buf = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": "hw5ref"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def show(svg, alt):
+    """Display SVG text as an image with alternative text (shown as a repr outside Jupyter)."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    alt = html.escape(alt, quote=True)
+    display(HTML(f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}">'))
+
+# %%
 #: Sizes drawn for N, C, H and W (H*W is drawn as one axis).
 SHAPE = (4, 5, 2, 3)
 
@@ -143,15 +164,9 @@ def alt_text():
 
 
 def figure_svg():
-    """The figure as SVG text (text kept as text, no timestamp, stable ids)."""
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "hw5ref"}):
-        fig = draw_diagrams()
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-        plt.close(fig)
-    return buf.getvalue()
+    """The figure as SVG text (used by the Q2 page at build time)."""
+    return svg_text(draw_diagrams())
 
 
-fig = draw_diagrams()
 print(alt_text())
-fig
+show(figure_svg(), alt_text())

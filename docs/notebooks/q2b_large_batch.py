@@ -34,11 +34,35 @@
 # Throughout, $j = 1$ (index 0 in code) and $\gamma = 1$.
 
 # %%
+import base64
+import html
+import io
+
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import HTML, display
 
 from hw5ref import norm
 
+# %%
+# Figures are shown as SVG images with alternative text (for screen readers).
+def svg_text(fig):
+    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed."""
+    buf = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": "hw5ref"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def show(svg, alt):
+    """Display SVG text as an image with alternative text (shown as a repr outside Jupyter)."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    alt = html.escape(alt, quote=True)
+    display(HTML(f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}">'))
+
+# %%
 GAMMA = 1.0
 N_MAX = 100_000
 rng = np.random.default_rng(2024)
@@ -123,21 +147,11 @@ def alt_text():
 
 
 def figure_svg():
-    """The figure as SVG text (text kept as text, no timestamp, stable ids)."""
-    import io
-
-    import matplotlib as mpl
-
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "hw5ref"}):
-        fig = draw_terms()
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
-        plt.close(fig)
-    return buf.getvalue()
+    """The figure as SVG text (used by the Q2 page at build time)."""
+    return svg_text(draw_terms())
 
 
-fig = draw_terms()
-plt.show()
+show(figure_svg(), alt_text())
 
 # %% [markdown]
 # ## Reading the plots

@@ -25,11 +25,35 @@
 # **flipped** filter. All numbers come from `hw5ref`.
 
 # %%
+import base64
+import html
+import io
+
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import HTML, display
 
 from hw5ref import answers, conv
 
+# %%
+# Figures are shown as SVG images with alternative text (for screen readers).
+def svg_text(fig):
+    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed."""
+    buf = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": "hw5ref"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def show(svg, alt):
+    """Display SVG text as an image with alternative text (shown as a repr outside Jupyter)."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    alt = html.escape(alt, quote=True)
+    display(HTML(f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}">'))
+
+# %%
 X = np.array(answers.Q1C_INPUT, dtype=float)
 W = np.array(answers.Q1C_FILTER, dtype=float)
 Y = answers.q1c_output()
@@ -85,7 +109,9 @@ for ax, ((i, j), c) in zip(axes, sorted(parts.items())):
     heat(ax, c, f"$X_{{{i}{j}}} = {X[i, j]:g}$ times $W$\nat rows {i}-{i + kh - 1}, cols {j}-{j + kw - 1}")
 heat(axes[4], Y, "sum of the four copies = $Y$")
 fig.suptitle("Scatter view: one scaled copy of W per input entry, overlaps added", y=1.04)
-plt.show()
+show(svg_text(fig), "Four heatmaps, each the filter W scaled by one input entry and placed with "
+     "its top-left corner at that entry's position, and a fifth heatmap with their sum, "
+     f"Y = {Y.astype(int).tolist()}.")
 
 # %% [markdown]
 # ## The gather view: pad, flip, slide
@@ -114,7 +140,9 @@ heat(axes[1], flipped, "W rotated 180°")
 heat(axes[2], gather, "slide flipped W: equals Y")
 heat(axes[3], W, "W unflipped")
 heat(axes[4], unflipped, "slide W unflipped: wrong")
-plt.show()
+show(svg_text(fig), "Five heatmaps: the input padded with one zero on every side; the filter "
+     f"rotated by 180 degrees; sliding it over the padded input gives {gather.astype(int).tolist()},"
+     f" equal to Y; the unflipped filter; sliding that gives {unflipped.astype(int).tolist()}.")
 
 # %% [markdown]
 # ## Why "transposed"
@@ -151,4 +179,5 @@ parts2 = copies(X, W, stride=2)
 for ax, ((i, j), c) in zip(axes, sorted(parts2.items())):
     heat(ax, c, f"$X_{{{i}{j}}} = {X[i, j]:g}$ times $W$")
 heat(axes[4], Y2, "stride 2: sum of copies")
-plt.show()
+show(svg_text(fig), "With stride two, four heatmaps of the scaled filter copies placed two apart "
+     f"so that they do not overlap, and a fifth with their sum, {Y2.astype(int).tolist()}.")
