@@ -581,15 +581,19 @@ def _identity(check: Check, seed: int) -> Grade:
             gaps = [float(evaluate(lhs_src, e, ex)) - float(evaluate(rhs_src, e, ex))
                     for e in (env, _with_w(env, w2))]
             ok = abs(gaps[0] - gaps[1]) <= 1e-9 * max(1.0, abs(gaps[0]))
+            # claimed: the gap at a second w; expected: the gap at the first (equal if constant)
             grade = Grade("identity", "correct" if ok else "wrong", "correct" if ok else "wrong",
                           show(gaps[1]), show(gaps[0]),
-                          () if ok else (Diff(f"{label}: lhs - rhs at two w", show(gaps[1]),
-                                              show(gaps[0])),),
-                          "lhs - rhs at two different w (equal when the gap is a constant)")
+                          () if ok else (Diff("lhs - rhs at a second w / at the first w",
+                                              show(gaps[1]), show(gaps[0])),),
+                          f"lhs - rhs evaluated at two different w on a {label}; equal gaps "
+                          "mean the sides differ by a constant")
         else:
             lhs = np.asarray(evaluate(lhs_src, env, ex), dtype=np.float64)
             rhs = np.asarray(evaluate(rhs_src, env, ex), dtype=np.float64)
-            grade = _from_arrays("identity", rhs, lhs, f"{label}: lhs computed exactly",
+            # claimed: the right side (the model's new line); expected: the left side
+            grade = _from_arrays("identity", rhs, lhs,
+                                 f"both sides on a {label}, expectations exact over all masks",
                                  mask=_entry_mask(where, lhs.shape))
         if grade.status == "wrong":
             return grade

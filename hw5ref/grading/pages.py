@@ -119,6 +119,33 @@ def _diffs(c: GradedClaim) -> str:
     return "; ".join(parts)
 
 
+def _evidence(c: GradedClaim) -> str:
+    """One sentence putting the claimed value beside the computed one, worded per check kind."""
+    g = c.grade
+    if g.kind == "identity" and c.claim["check"].get("modulo") == "constant_in_w":
+        return (f"lhs - rhs is {_code(g.expected)} at one w and {_code(g.claimed)} at another, "
+                "so the sides do not differ by a constant")
+    if g.kind == "identity":
+        return f"the right side gives {_code(g.claimed)}, the left side {_code(g.expected)}"
+    if g.kind == "equation":
+        return (f"at the true values the right side is {_code(g.claimed)} and the left side "
+                f"{_code(g.expected)}")
+    if g.kind == "transpose_entry":
+        (terms, value), (t_terms, t_value) = g.claimed, g.expected
+        return (f"nonzero summands {_code(terms)} giving {_code(value)}; correct: "
+                f"{_code(t_terms)} giving {_code(t_value)}")
+    if g.kind == "large_batch_limit":
+        return (f"limit per loss scaling, claimed {_code(g.claimed)}; computed with hw5ref at a "
+                f"large batch: {_code(g.expected)}")
+    return f"claimed {_code(g.claimed)}, correct {_code(g.expected)}"
+
+
+def _show_evidence(c: GradedClaim) -> bool:
+    """Whether the claimed/correct sentence adds anything (always for wrong claims)."""
+    return c.grade.computed and (
+        c.wrong or c.grade.kind not in ("identity", "transpose_recipe", "output_length"))
+
+
 def _check_summary(check: Mapping[str, Any]) -> str:
     kind = check["kind"]
     if kind == "identity":
@@ -158,14 +185,16 @@ def _claim_block(c: GradedClaim, page: str) -> list[str]:
     detail = [f"*Where in the report:* {c.claim['where']}"]
     if "quote" in c.claim:
         detail.append(f"*The line in question:* “{c.claim['quote']}”")
-    detail.append(f"*Check:* `{g.kind}` — {_check_summary(c.claim['check'])}")
+    summary = _check_summary(c.claim["check"])
+    if "claimed" in c.claim["check"] and summary == _code(c.claim["check"]["claimed"]) \
+            and _show_evidence(c) and g.kind not in ("expression", "batchnorm_backward",
+                                                     "batchnorm_jacobian", "large_batch_limit"):
+        summary = ""
+    detail.append(f"*Check:* `{g.kind}`" + (f" — {summary}" if summary else ""))
     if g.computed:
         detail.append(f"*How the truth was computed:* {g.method}")
-        if g.kind == "equation":
-            detail.append(f"*At the true values:* right side {_code(g.claimed)}, left side "
-                          f"{_code(g.expected)}")
-        elif g.kind not in ("identity", "transpose_recipe") or c.wrong:
-            detail.append(f"*Claimed:* {_code(g.claimed)} · *correct:* {_code(g.expected)}")
+        if _show_evidence(c):
+            detail.append(f"*Result:* {_evidence(c)}")
         if g.diffs and not (len(g.diffs) == 1 and g.diffs[0].where == "value"):
             detail.append(f"*Differs at:* {_diffs(c)}")
         if g.note:
@@ -354,11 +383,8 @@ def _evidence_block(c: GradedClaim, page: str) -> str:
     g = c.grade
     who = "reviewer" if c.attempt is None else f"attempt {c.attempt}"
     text = f"- {_claim_link(c, page)} ({who}): {_grade_label(c)} — {_prose(c.claim['says'])}"
-    if g.computed and g.kind == "large_batch_limit":
-        text += (f" Limit claimed per loss scaling: {_code(g.claimed)}; computed with hw5ref "
-                 f"at large n: {_code(g.expected)}.")
-    elif g.computed and (c.wrong or g.kind not in ("identity", "transpose_recipe")):
-        text += f" Claimed {_code(g.claimed)}, correct {_code(g.expected)}."
+    if _show_evidence(c):
+        text += f" Result: {_evidence(c)}."
     if g.diffs and not (len(g.diffs) == 1 and g.diffs[0].where == "value"):
         text += f" Differs at: {_diffs(c)}."
     if not g.computed:
