@@ -402,12 +402,15 @@ def _batchnorm_jacobian(check: Check, seed: int) -> Grade:
 @_register("batchnorm_backward", "Q2(b)'s gradient dL/dx for upstream gradients g: "
            "`hw5ref.norm.centered_batchnorm_backward`",
            "claimed (vector expression in g, gamma, n, S = sum(g); functions eye, ones), "
-           "n (optional)")
+           "n (optional), reduce (none | sum: compare the sum over the batch instead)")
 def _batchnorm_backward(check: Check, seed: int) -> Grade:
     rng = np.random.default_rng(seed)
+    reduce = check.get("reduce", "none")
     for n in _instances(check, (3, 5)):
         env = _bn_env(n, rng)
         truth = norm.centered_batchnorm_backward(env["g"], env["gamma"])
+        if reduce == "sum":
+            truth = np.asarray(truth.sum())
         grade = _from_arrays("batchnorm_backward", evaluate(_field(check, "claimed"), env), truth,
                              f"hw5ref.norm.centered_batchnorm_backward(g={show(env['g'])}, "
                              f"gamma={show(env['gamma'])})")
@@ -468,7 +471,7 @@ def _large_batch_limit(check: Check, seed: int) -> Grade:
 @_register("limit", "the limit of an expression as a variable -> infinity (sympy.limit)",
            "expr, claimed, variable (default n); other names are free symbols")
 def _limit(check: Check, seed: int) -> Grade:
-    import sympy  # type: ignore[import-untyped]
+    import sympy  # type: ignore[import-untyped,unused-ignore]
 
     var = check.get("variable", "n")
     expr_src, claimed_src = _field(check, "expr"), _field(check, "claimed")

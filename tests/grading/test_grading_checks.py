@@ -222,6 +222,15 @@ def test_batchnorm_gradient_formulas(formula: str, status: str) -> None:
     assert grade_check({"kind": "batchnorm_backward", "claimed": formula}).status == status
 
 
+def test_input_gradients_sum_to_zero_over_the_batch() -> None:
+    # sum_j gamma (g_j - mean g) = gamma (sum g - n mean g) = 0; Gemini's formula sums to
+    # gamma S (1 - n), which is not 0 for n > 1 unless S = 0.
+    assert grade_check({"kind": "batchnorm_backward", "reduce": "sum",
+                        "claimed": "0"}).status == "correct"
+    assert grade_check({"kind": "batchnorm_backward", "reduce": "sum",
+                        "claimed": "gamma*S*(1 - n)"}).status == "wrong"
+
+
 def test_dropped_one_over_n_is_harmless_only_for_a_batch_of_one() -> None:
     assert grade_check({"kind": "batchnorm_backward", "claimed": "gamma*g - gamma*S",
                         "n": 1}).status == "correct"
