@@ -28,15 +28,21 @@ It also post-processes each rendered notebook page (on every build, cached or no
   placeholder are caught by the browser tests.
 * Keyboard access: code cells that scroll sideways get ``tabindex="0"`` (axe rule
   scrollable-region-focusable), as Material does for its own code blocks.
+* Page weight: nbconvert inlines JupyterLab's whole stylesheet (about 570 KB, mostly rules
+  for JupyterLab's own user interface) into every notebook page. Each inline stylesheet is
+  parsed with tinycss2 and cut down to the rules whose class names all occur on that page
+  (:func:`purge_css`), which keeps every rule that can match and drops about four fifths.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -77,6 +83,8 @@ def dependency_digest(root: Path) -> str:
 
 @event_priority(100)  # before mkdocs-jupyter reads its options
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _css_cache_dir
+    _css_cache_dir = None
     plugin = config.plugins.get(PLUGIN_NAME)
     if plugin is None or not plugin.config.get("cache", True):
         return config
@@ -84,6 +92,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     cache_root = root / CACHE_ROOT
     cache_dir = cache_root / dependency_digest(root)
     plugin.config["cache_dir"] = str(cache_dir)
+    _css_cache_dir = cache_dir / "css"  # pruned with the notebook outputs
     if cache_root.is_dir():
         for stale in cache_root.iterdir():
             if stale.is_dir() and stale != cache_dir:
@@ -124,8 +133,107 @@ def apply_cell_fixes(html: str, where: str = "notebook") -> str:
     return str(soup)
 
 
+_CLASS_RE = re.compile(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)")
+_NOT_RE = re.compile(r":not\([^()]*\)")
+_CLASS_ATTR_RE = re.compile(r"""class\s*=\s*["']([^"']*)["']""")
+
+
+def selector_can_match(selector: str, used_classes: set[str]) -> bool:
+    """False only if the selector needs a class that never occurs (``:not(...)`` ignored)."""
+    if ":is(" in selector or ":where(" in selector or ":has(" in selector:
+        return True
+    return set(_CLASS_RE.findall(_NOT_RE.sub("", selector))) <= used_classes
+
+
+# A parsed stylesheet, JSON-serialisable so it can be cached on disk: a list of
+#   ["rule", [selector, ...], css_text] | ["group", "@media ...", [item, ...]] | ["keep", css]
+CssItem = list[Any]
+_parsed_css: dict[str, list[CssItem]] = {}
+_css_cache_dir: Path | None = None  # set by on_config: <repo>/.cache/notebook-css
+
+
+def parse_css(css: str) -> list[CssItem]:
+    """Split a stylesheet into rules with their selector lists (tinycss2), memoised.
+
+    Parsing JupyterLab's 570 KB stylesheet takes over a second and every notebook page inlines
+    the same one, so parses are kept in memory and, during a build, next to the executed notebooks.
+    """
+    key = hashlib.sha256(css.encode()).hexdigest()
+    if key in _parsed_css:
+        return _parsed_css[key]
+    cached = _css_cache_dir / f"{key}.json" if _css_cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        items: list[CssItem] = json.loads(cached.read_text(encoding="utf-8"))
+    else:
+        items = _parse_css_uncached(css)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps(items), encoding="utf-8")
+    _parsed_css[key] = items
+    return items
+
+
+def _parse_css_uncached(css: str) -> list[CssItem]:
+    import tinycss2  # type: ignore[import-untyped]
+
+    items: list[CssItem] = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+            items.append(["rule", selectors, rule.serialize()])
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports"):
+            head = f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}"
+            body = tinycss2.serialize(rule.content or [])
+            items.append(["group", head, _parse_css_uncached(body)])
+        elif rule.type == "at-rule":
+            items.append(["keep", rule.serialize()])
+    return items
+
+
+def _purge_items(items: list[CssItem], used_classes: set[str]) -> str:
+    out: list[str] = []
+    for item in items:
+        if item[0] == "rule":
+            if any(selector_can_match(sel, used_classes) for sel in item[1]):
+                out.append(item[2])
+        elif item[0] == "group":
+            inner = _purge_items(item[2], used_classes)
+            if inner:
+                out.append(f"{item[1]}{{{inner}}}")
+        else:
+            out.append(item[1])
+    return "".join(out)
+
+
+def purge_css(css: str, used_classes: set[str]) -> str:
+    """Drop the rules of ``css`` that cannot match an element with only ``used_classes``.
+
+    A rule is kept if any selector in its list can match (see :func:`selector_can_match`);
+    at-rules holding rules (``@media``, ``@supports``) are purged inside, others (``@font-face``,
+    ``@keyframes``, ``@charset``) are kept whole.
+    """
+    return _purge_items(parse_css(css), used_classes)
+
+
+def shrink_inline_styles(html: str) -> str:
+    """Purge every inline ``<style>`` block of a page against the classes the page uses."""
+    used = {c for attr in _CLASS_ATTR_RE.findall(html) for c in attr.split()}
+
+    def shrink(match: re.Match[str]) -> str:
+        return match.group(1) + purge_css(match.group(2), used) + match.group(3)
+
+    return re.sub(r"(<style[^>]*>)(.*?)(</style>)", shrink, html, flags=re.DOTALL)
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if "jupyter-wrapper" not in html:
         return html
     return apply_cell_fixes(strip_remote_loaders(html), where=page.file.src_uri)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    # On the whole page, so rules qualified by the theme's classes are judged correctly.
+    if "jupyter-wrapper" not in output:
+        return output
+    return shrink_inline_styles(output)
 

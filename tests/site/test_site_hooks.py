@@ -116,3 +116,54 @@ def test_every_page_has_the_material_fixes_applied(built_site: Path) -> None:
         assert soup.select('[data-md-component="source"]') == [], rel
         search = soup.select_one(".md-search[role=dialog]")
         assert search is not None and search.get("aria-label") == "Search", rel
+
+
+def test_purge_css_keeps_exactly_the_rules_that_can_match() -> None:
+    css = (
+        "@charset 'utf-8';"
+        ".jupyter-wrapper .jp-Cell{color:red}"
+        ".jupyter-wrapper .jp-FileBrowser{color:blue}"
+        ".jp-DirListing, .jp-OutputArea pre{margin:0}"
+        ".jp-Cell:not(.jp-mod-active){opacity:1}"
+        "pre{tab-size:4}"
+        "@media (max-width: 760px){.jp-Cell{padding:0}.jp-Dialog{padding:1px}}"
+        "@media print{.jp-Toolbar{display:none}}"
+        "@font-face{font-family:X;src:url(x.woff2)}"
+    )
+    used = {"jupyter-wrapper", "jp-Cell", "jp-OutputArea"}
+    out = notebook_cache.purge_css(css, used)
+    for kept in (".jupyter-wrapper .jp-Cell{color:red}", ".jp-DirListing, .jp-OutputArea pre",
+                 ".jp-Cell:not(.jp-mod-active)", "pre{tab-size:4}", ".jp-Cell{padding:0}",
+                 "@font-face", "@charset"):
+        assert kept in out, kept
+    for dropped in ("jp-FileBrowser", "jp-Dialog", "jp-Toolbar", "@media print"):
+        assert dropped not in out, dropped
+
+
+def test_notebook_pages_inline_far_less_than_jupyterlabs_whole_stylesheet(
+    built_site: Path,
+) -> None:
+    import re
+
+    from mkdocs_jupyter.config import settings
+
+    full = (Path(settings.templates_dir) / "mkdocs_html" / "assets" / "index.css").stat().st_size
+    pages = sorted((built_site / "notebooks").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        styles = re.findall(r"<style[^>]*>.*?</style>", page.read_text("utf-8"), re.DOTALL)
+        assert styles, page
+        assert sum(map(len, styles)) < full / 2, page
+
+
+def test_parsed_css_is_cached_on_disk_and_reused(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    css = ".a{color:red}.b{color:blue}@media print{.a{color:black}}"
+    monkeypatch.setattr(notebook_cache, "_css_cache_dir", tmp_path)
+    monkeypatch.setattr(notebook_cache, "_parsed_css", {})
+    first = notebook_cache.purge_css(css, {"a"})
+    assert first == ".a{color:red}@media print{.a{color:black}}"
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    monkeypatch.setattr(notebook_cache, "_parsed_css", {})
+    monkeypatch.setattr(notebook_cache, "_parse_css_uncached", lambda _css: pytest.fail("parsed"))
+    assert notebook_cache.purge_css(css, {"a"}) == first
