@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Measure build times, test-suite time and what each page costs a reader to download.
+
+    .venv/bin/python tools/bench.py            # everything (needs Chromium for page sizes)
+    .venv/bin/python tools/bench.py --no-tests # skip the test-suite timing
+    .venv/bin/python tools/bench.py --check    # exit 1 if a target is missed
+
+What is measured (on a copy of the working tree in a temporary directory, so the repository's
+own caches are neither used nor disturbed):
+
+* cold build: ``mkdocs build --strict`` with no ``.cache/`` (every notebook executed), as on a
+  fresh clone;
+* warm build: the same build again (executed notebooks come from the cache);
+* non-browser tests: the pytest run of ``tools/dev.py test --no-browser`` (minus ruff/mypy),
+  with the warm cache;
+* transfer per page: every page of the built site is loaded in headless Chromium from a local
+  server and the bodies of all responses (the page, CSS, JS, fonts, images, and other fetches
+  such as the search index) are added up by type. Sizes are uncompressed; the gzip column is
+  what the same bytes weigh gzip-compressed, roughly what a server that compresses sends.
+
+Targets: cold build < 15 s, warm build < 3 s, non-browser tests < 60 s, heaviest page < 1.5 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from dev import BIN, CHROMIUM, PYTEST_ARGS  # noqa: E402
+
+TARGETS = {"cold build": 15.0, "warm build": 3.0, "non-browser tests": 60.0}
+PAGE_TARGET_BYTES = 1.5 * 1024 * 1024
+_IGNORE_ANYWHERE = shutil.ignore_patterns(
+    ".venv", ".git", ".cache", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache",
+    ".ruff_cache", ".hypothesis", "*.egg-info",
+)
+
+
+def copy_ignore(directory: str, names: list[str]) -> set[str]:
+    """What not to copy: caches and environments anywhere, build outputs at the top level."""
+    ignored = set(_IGNORE_ANYWHERE(directory, names))
+    if Path(directory).resolve() == ROOT:
+        ignored |= {"site", "build"} & set(names)
+    return ignored
+
+
+CATEGORIES = ("html", "css", "js", "fonts", "images", "other")
+
+
+def timed(cmd: list[str | Path], cwd: Path) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    return time.perf_counter() - start, proc.returncode, proc.stdout + proc.stderr
+
+
+def category(resource_type: str, url: str) -> str:
+    path = url.split("?", 1)[0].lower()
+    if resource_type == "document":
+        return "html"
+    if resource_type == "stylesheet" or path.endswith(".css"):
+        return "css"
+    if resource_type == "script" or path.endswith((".js", ".mjs")):
+        return "js"
+    if resource_type == "font" or path.endswith((".woff2", ".woff", ".ttf")):
+        return "fonts"
+    if resource_type == "image" or path.endswith((".png", ".svg", ".jpg", ".jpeg", ".gif")):
+        return "images"
+    return "other"
+
+
+def site_prefix() -> str:
+    """The path of mkdocs.yml's site_url ("/hw5ref/"), where the site is served."""
+    from urllib.parse import urlsplit
+
+    for line in (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("site_url:"):
+            path = urlsplit(line.split(":", 1)[1].strip().strip("'\"")).path or "/"
+            return path if path.endswith("/") else path + "/"
+    return "/"
+
+
+def page_urls(site: Path) -> list[str]:
+    urls = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        urls.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return urls
+
+
+def transfer_sizes(site: Path) -> dict[str, dict[str, int]]:
+    """Bytes per category for every page, measured from Chromium's responses."""
+    from playwright.sync_api import sync_playwright
+
+    prefix = site_prefix()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        """Serves the site under site_url's path, as GitHub Pages does (404.html's links)."""
+
+        def translate_path(self, path: str) -> str:
+            path = path.split("?", 1)[0]
+            rest = path[len(prefix) - 1:] if path.startswith(prefix) else "/__missing__"
+            return super().translate_path(rest)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Handler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"http://127.0.0.1:{server.server_address[1]}"
+    origin = host + prefix
+    results: dict[str, dict[str, int]] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            for rel in page_urls(site):
+                context = browser.new_context(service_workers="block")
+                context.route(
+                    "**/*",
+                    lambda r: r.continue_() if r.request.url.startswith(host) else r.abort(),
+                )
+                sizes: dict[str, int] = defaultdict(int)
+                bodies: list[bytes] = []
+
+                def on_response(resp: Any, sizes: dict[str, int] = sizes,
+                                bodies: list[bytes] = bodies) -> None:
+                    try:
+                        body = resp.body()
+                    except Exception:  # redirects and aborted requests have no body
+                        return
+                    sizes[category(resp.request.resource_type, resp.url)] += len(body)
+                    bodies.append(body)
+
+                context.on("response", on_response)
+                page = context.new_page()
+                page.goto(origin + rel, wait_until="networkidle")
+                page.wait_for_timeout(300)
+                sizes["gzip"] = sum(len(gzip.compress(b, 6)) for b in bodies)
+                results[rel or "(home)"] = dict(sizes)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return results
+
+
+def fmt_kb(n: float) -> str:
+    return f"{n / 1024:,.0f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-tests", action="store_true", help="skip the test-suite timing")
+    parser.add_argument("--no-pages", action="store_true", help="skip the page-size table")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    ns = parser.parse_args()
+
+    missed: list[str] = []
+    times: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="hw5ref-bench-") as tmp:
+        work = Path(tmp) / "repo"
+        shutil.copytree(ROOT, work, ignore=copy_ignore, symlinks=True)
+        site = Path(tmp) / "site"
+        build: list[str | Path] = [BIN / "mkdocs", "build", "--strict", "--site-dir", site]
+        for name in ("cold build", "warm build"):
+            seconds, code, out = timed(build, work)
+            if code != 0:
+                print(out[-3000:])
+                print(f"{name} failed (exit {code})")
+                return 1
+            times[name] = seconds
+        if not ns.no_tests:
+            node_modules = ROOT / "tests" / "site" / "node_modules"
+            if node_modules.exists():
+                (work / "tests" / "site" / "node_modules").symlink_to(node_modules)
+            seconds, code, out = timed(
+                [BIN / "pytest", *PYTEST_ARGS, "-m", "not browser", "-q", "-p",
+                 "no:cacheprovider"], work
+            )
+            times["non-browser tests"] = seconds
+            summary = [line for line in out.splitlines() if " passed" in line or " failed" in line]
+            print(f"non-browser tests: exit {code}; {summary[-1] if summary else out[-500:]}")
+        print()
+        print(f"{'measure':<20} {'seconds':>8} {'target':>8}")
+        for name, seconds in times.items():
+            ok = seconds < TARGETS[name]
+            missed += [] if ok else [name]
+            print(f"{name:<20} {seconds:8.1f} {'< ' + str(TARGETS[name]):>8} "
+                  f"{'ok' if ok else 'MISSED'}")
+
+        if not ns.no_pages:
+            if not CHROMIUM.exists():
+                print(f"\nno Chromium at {CHROMIUM}: page sizes skipped")
+            else:
+                sizes = transfer_sizes(site)
+                print("\nTransfer per page (KiB, uncompressed; gzip = same bytes compressed)")
+                header = f"{'page':<44}" + "".join(f"{c:>8}" for c in CATEGORIES)
+                print(header + f"{'total':>9}{'gzip':>8}")
+                heaviest = ("", 0)
+                for rel, s in sorted(sizes.items(), key=lambda kv: -sum(
+                        v for k, v in kv[1].items() if k != "gzip")):
+                    total = sum(s.get(c, 0) for c in CATEGORIES)
+                    heaviest = max(heaviest, (rel, total), key=lambda t: t[1])
+                    print(f"{rel[:43]:<44}" + "".join(f"{fmt_kb(s.get(c, 0)):>8}"
+                                                       for c in CATEGORIES)
+                          + f"{fmt_kb(total):>9}{fmt_kb(s.get('gzip', 0)):>8}")
+                ok = heaviest[1] < PAGE_TARGET_BYTES
+                missed += [] if ok else ["heaviest page"]
+                print(f"\nheaviest page: {heaviest[0]} {heaviest[1] / 1024 / 1024:.2f} MiB "
+                      f"(target < 1.5 MiB) {'ok' if ok else 'MISSED'}")
+    if missed:
+        print("targets missed: " + ", ".join(missed))
+    return 1 if (missed and ns.check) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
