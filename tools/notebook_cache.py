@@ -41,6 +41,7 @@ import json
 import logging
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,32 @@ def dependency_digest(root: Path) -> str:
             continue
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def memoize_text(name: str, compute: Callable[[], str], *inputs: str | Path) -> str:
+    """Build-time memo for other hooks and macros: ``compute()``, cached on disk.
+
+    The result is stored under ``.cache/mkdocs-jupyter/<dependency digest>/memo/`` keyed by
+    ``name`` and ``inputs`` (paths are hashed by content, strings as they are). Because the
+    directory is keyed on :data:`DEPENDENCIES` too, any change to hw5ref, evaluations/ or the
+    pinned environment starts from an empty memo, exactly like the notebook outputs. Use it for
+    anything a page computes by running a notebook, e.g. in tools/macros.py::
+
+        memoize_text("normalization_figure", lambda: ..., NOTEBOOKS / "x.py", Path(__file__),
+                     caption)
+    """
+    root = Path(__file__).resolve().parent.parent
+    key = hashlib.sha256(name.encode() + b"\0")
+    for item in inputs:
+        data = Path(item).read_bytes() if isinstance(item, Path) else item.encode()
+        key.update(data + b"\0")
+    path = root / CACHE_ROOT / dependency_digest(root) / "memo" / f"{key.hexdigest()}.txt"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    text = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return text
 
 
 @event_priority(100)  # before mkdocs-jupyter reads its options

@@ -167,3 +167,24 @@ def test_parsed_css_is_cached_on_disk_and_reused(tmp_path: Path,
     monkeypatch.setattr(notebook_cache, "_parsed_css", {})
     monkeypatch.setattr(notebook_cache, "_parse_css_uncached", lambda _css: pytest.fail("parsed"))
     assert notebook_cache.purge_css(css, {"a"}) == first
+
+
+def test_memoize_text_computes_once_per_input_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notebook_cache, "CACHE_ROOT", tmp_path / "cache")
+    source = tmp_path / "nb.py"
+    source.write_text("x = 1\n")
+    calls: list[int] = []
+
+    def compute() -> str:
+        calls.append(1)
+        return f"<svg>{len(calls)}</svg>"
+
+    assert notebook_cache.memoize_text("fig", compute, source, "caption") == "<svg>1</svg>"
+    assert notebook_cache.memoize_text("fig", compute, source, "caption") == "<svg>1</svg>"
+    assert len(calls) == 1
+    source.write_text("x = 2\n")  # the notebook changed: computed again
+    assert notebook_cache.memoize_text("fig", compute, source, "caption") == "<svg>2</svg>"
+    assert notebook_cache.memoize_text("fig", compute, source, "other") == "<svg>3</svg>"
+    assert len(calls) == 3
