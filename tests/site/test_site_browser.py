@@ -106,6 +106,13 @@ def test_generated_pages_render_offline_without_errors(
 
 def test_search_finds_the_q1_page_for_transpose(open_page: OpenPage) -> None:
     page, log = open_page("")
+    # Material shows "Initializing search" until its worker has loaded the index; a query
+    # typed before that is dropped.
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && !/initializ/i.test(m.textContent); }",
+        timeout=30_000,
+    )
     page.fill("input.md-search__input", "transpose")  # in the header at desktop width
     hit = page.locator('.md-search-result__item a[href*="solutions/q1-convolutions/"]')
     hit.first.wait_for(state="attached", timeout=15_000)
