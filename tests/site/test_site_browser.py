@@ -113,7 +113,9 @@ def test_search_finds_the_q1_page_for_transpose(open_page: OpenPage) -> None:
         " return m && !/initializ/i.test(m.textContent); }",
         timeout=30_000,
     )
-    page.fill("input.md-search__input", "transpose")  # in the header at desktop width
+    # Type as a person does (Material searches on key events; fill() sends none).
+    page.click("input.md-search__input")  # in the header at desktop width
+    page.keyboard.type("transpose", delay=20)
     hit = page.locator('.md-search-result__item a[href*="solutions/q1-convolutions/"]')
     hit.first.wait_for(state="attached", timeout=15_000)
     assert hit.count() >= 1
