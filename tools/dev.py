@@ -158,7 +158,11 @@ def ensure_axe() -> None:
 def cmd_serve(extra: list[str]) -> int:
     ensure_venv()
     args = extra or ["-a", "127.0.0.1:8000"]
-    return run([BIN / "mkdocs", "serve", *args], check=False)
+    mkdocs = str(BIN / "mkdocs")
+    say(f"$ {mkdocs} serve {' '.join(args)}")
+    sys.stdout.flush()
+    # Become mkdocs, so Ctrl-C and kill reach the server itself (no orphaned server).
+    os.execv(mkdocs, [mkdocs, "serve", *args])
 
 
 def cmd_test(extra: list[str], browser: bool) -> int:
