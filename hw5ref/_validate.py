@@ -147,3 +147,19 @@ def flag(value: Any, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
     return bool(value)
+
+
+def regression_data(X: Any, y: Any, w: Any) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Validate a linear-regression triple: ``X`` (n, d), ``y`` (n,), ``w`` (d,).
+
+    >>> [a.shape for a in regression_data([[1, 2]], [3], [4, 5])]
+    [(1, 2), (1,), (2,)]
+    """
+    X = real_array(X, "X", ndim=2)
+    y = real_array(y, "y", ndim=1)
+    w = real_array(w, "w", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have one entry per column of X ({X.shape[1]}), got {w.shape[0]}")
+    return X, y, w

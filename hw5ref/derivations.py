@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from hw5ref._validate import FloatArray, probability, real_array
+from hw5ref._validate import FloatArray, probability, regression_data
 
 __all__ = ["DROPOUT_DERIVATION", "MAX_MASK_ENTRIES", "Step", "evaluate", "evaluate_all"]
 
@@ -194,13 +194,7 @@ def evaluate(step: Step, X: Any, y: Any, w: Any, p: float) -> float:
     """
     if not isinstance(step, Step):
         raise TypeError(f"step must be a hw5ref.derivations.Step, got {type(step).__name__}")
-    X = real_array(X, "X", ndim=2)
-    y = real_array(y, "y", ndim=1)
-    w = real_array(w, "w", ndim=1)
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
-    if w.shape[0] != X.shape[1]:
-        raise ValueError(f"w must have one entry per column of X ({X.shape[1]}), got {w.shape[0]}")
+    X, y, w = regression_data(X, y, w)
     return float(step.fn(X, y, w, probability(p)))
 
 

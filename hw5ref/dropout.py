@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from hw5ref._validate import FloatArray, integer, probability, real_array
+from hw5ref._validate import FloatArray, integer, probability, real_array, regression_data
 
 __all__ = [
     "MonteCarloEstimate",
@@ -41,16 +41,6 @@ __all__ = [
     "to_ridge",
 ]
 
-
-def _xyw(X: Any, y: Any, w: Any) -> tuple[FloatArray, FloatArray, FloatArray]:
-    X = real_array(X, "X", ndim=2)
-    y = real_array(y, "y", ndim=1)
-    w = real_array(w, "w", ndim=1)
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
-    if w.shape[0] != X.shape[1]:
-        raise ValueError(f"w must have one entry per column of X ({X.shape[1]}), got {w.shape[0]}")
-    return X, y, w
 
 
 def _xy(X: Any, y: Any) -> tuple[FloatArray, FloatArray]:
@@ -97,7 +87,7 @@ def masked_loss(X: Any, y: Any, w: Any, mask: Any) -> float:
     >>> masked_loss([[1, 2]], [3], [1, 1], mask=[[1, 0]])  # (3 - 1*1)**2
     4.0
     """
-    X, y, w = _xyw(X, y, w)
+    X, y, w = regression_data(X, y, w)
     m = real_array(mask, "mask", ndim=2)
     if m.shape != X.shape:
         raise ValueError(f"mask must have the shape of X {X.shape}, got {m.shape}")
@@ -113,7 +103,7 @@ def expected_loss(X: Any, y: Any, w: Any, p: float) -> float:
     >>> expected_loss([[1.0]], [1.0], [1.0], p=0.5)  # masks 0 and 1: (1 + 0) / 2
     0.5
     """
-    X, y, w = _xyw(X, y, w)
+    X, y, w = regression_data(X, y, w)
     p = probability(p)
     r = y - p * (X @ w)
     gw = column_norms(X) * w
@@ -129,7 +119,7 @@ def enumerate_expected_loss(X: Any, y: Any, w: Any, p: float, max_entries: int =
     >>> enumerate_expected_loss([[1.0]], [1.0], [1.0], p=0.5)
     0.5
     """
-    X, y, w = _xyw(X, y, w)
+    X, y, w = regression_data(X, y, w)
     p = probability(p)
     limit = integer(max_entries, "max_entries", 1)
     size = X.size
@@ -166,7 +156,7 @@ def monte_carlo_loss(
     >>> abs(est.mean - 0.5) < 4 * est.stderr
     True
     """
-    X, y, w = _xyw(X, y, w)
+    X, y, w = regression_data(X, y, w)
     p = probability(p)
     samples = integer(samples, "samples", 2)
     if not isinstance(rng, np.random.Generator):
@@ -244,7 +234,7 @@ def tikhonov_loss(X: Any, y: Any, w: Any, gamma: Any) -> float:
     >>> tikhonov_loss([[1.0]], [2.0], [1.0], [[1.0]])  # (2 - 1)**2 + 1**2
     2.0
     """
-    X, y, w = _xyw(X, y, w)
+    X, y, w = regression_data(X, y, w)
     g = _gamma_for(X, gamma)
     r = y - X @ w
     gw = g @ w
