@@ -153,7 +153,11 @@ def transfer_sizes(site: Path) -> dict[str, dict[str, int]]:
 
                 context.on("response", on_response)
                 page = context.new_page()
-                page.goto(origin + rel, wait_until="networkidle")
+                page.goto(origin + rel, wait_until="load")
+                # Heavy pages can reach "network idle" before parsing ends; wait for the math
+                # (set by katex-init.js), then for the requests that triggers (fonts).
+                page.wait_for_selector("html[data-math-rendered]", state="attached")
+                page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(300)
                 sizes["gzip"] = sum(len(gzip.compress(b, 6)) for b in bodies)
                 results[rel or "(home)"] = dict(sizes)
