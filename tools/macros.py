@@ -48,10 +48,37 @@ def svg_figure(svg: str, alt: str, caption: str = "") -> str:
     )
 
 
+def _notebook_figure(name: str, caption: str) -> str:
+    """The figure a notebook draws (its ``figure_svg()`` and ``alt_text()``), memoised on disk.
+
+    Running a notebook takes seconds, so the result is cached by tools/notebook_cache.py's
+    ``memoize_text``: keyed on the notebook's source, this file and the caption, in a directory
+    keyed on hw5ref/, evaluations/ and the pinned environment, so any change redraws it.
+    """
+    import importlib.util
+    import sys
+
+    module = sys.modules.get("hw5_notebook_cache")
+    if module is None:  # tools/ is not a package: load the hook module by its path
+        spec = importlib.util.spec_from_file_location(
+            "hw5_notebook_cache", Path(__file__).with_name("notebook_cache.py")
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["hw5_notebook_cache"] = module
+        spec.loader.exec_module(module)
+
+    def draw() -> str:
+        ns = run_notebook(name)
+        return svg_figure(ns["figure_svg"](), ns["alt_text"](), caption)
+
+    memoize: Any = module.memoize_text
+    return str(memoize(f"macros-figure:{name}", draw, NOTEBOOKS / name, Path(__file__), caption))
+
+
 def normalization_figure(caption: str = "") -> str:
     """Q2(a): the batch / layer / instance normalization boxes, drawn from hw5ref.norm."""
-    ns = run_notebook("normalization_diagrams.py")
-    return svg_figure(ns["figure_svg"](), ns["alt_text"](), caption)
+    return _notebook_figure("normalization_diagrams.py", caption)
 
 
 # ------------------------------------------------------------------ answer-tagged tables
@@ -122,8 +149,7 @@ def q4a_derivation() -> str:
 
 def large_batch_figure(caption: str = "") -> str:
     """Q2(b): direct and mean terms of the batch-norm gradient against batch size."""
-    ns = run_notebook("q2b_large_batch.py")
-    return svg_figure(ns["figure_svg"](), ns["alt_text"](), caption)
+    return _notebook_figure("q2b_large_batch.py", caption)
 
 
 def notebook_list() -> str:
