@@ -223,8 +223,11 @@ def run_file_with_pytest(text: str, path: Path) -> bool:
     with file_restored(path):
         path.write_text(text, encoding="utf-8")
         proc = subprocess.run(
+            # Hypothesis's pytest plugin costs over a second of imports per run and no code
+            # block in docs/ uses it.
             [sys.executable, "-m", "pytest", "--markdown-docs", "-q", "-x",
-             "-p", "no:cacheprovider", "--rootdir", str(ROOT), str(path)],
+             "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--rootdir", str(ROOT),
+             str(path)],
             cwd=ROOT, capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"},
         )
     return proc.returncode == 0
