@@ -26,7 +26,7 @@ from hypothesis.extra import numpy as hnp
 
 from hw5ref import conv
 
-SETTINGS = settings(max_examples=200, deadline=None)
+SETTINGS = settings(max_examples=120, deadline=None)
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 from hw5ref import norm
 
-SETTINGS = settings(max_examples=200, deadline=None)
+SETTINGS = settings(max_examples=120, deadline=None)
 
 nchw = hnp.arrays(
     np.int64,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from hw5ref import params
 
-SETTINGS = settings(max_examples=200, deadline=None)
+SETTINGS = settings(max_examples=120, deadline=None)
 
 
 def numel(*shapes: tuple[int, ...]) -> int:
