@@ -67,9 +67,49 @@ def _extend_nav(nav: list[Any] | None, analysis: Analysis) -> None:
     nav.append({SECTION: [f"{BASE}/index.md", *nav_entries(analysis)]})
 
 
+def _cached_analysis() -> Analysis:
+    """:func:`load_analysis`, pickled on disk (grading every claim takes over a second).
+
+    The pickle lives in the notebook cache's directory for the current dependency digest
+    (tools/notebook_cache.py: hw5ref/, evaluations/, the pinned environment), under a name that
+    hashes every file of the evaluations directory in use (``$HW5REF_EVALUATIONS`` may point
+    elsewhere) and this file; any change to those grades everything afresh. Only a successful
+    load is stored, and its ``problems`` are still checked by the caller.
+    """
+    import hashlib
+    import importlib.util
+    import pickle
+    import sys
+    from pathlib import Path
+
+    cache = sys.modules.get("hw5_notebook_cache")
+    if cache is None:  # tools/ is not a package: load the hook module by its path
+        spec = importlib.util.spec_from_file_location(
+            "hw5_notebook_cache", Path(__file__).with_name("notebook_cache.py"))
+        assert spec is not None and spec.loader is not None
+        cache = importlib.util.module_from_spec(spec)
+        sys.modules["hw5_notebook_cache"] = cache
+        spec.loader.exec_module(cache)
+    root = Path(__file__).resolve().parent.parent
+    directory = evaluations_dir()
+    key = hashlib.sha256(Path(__file__).read_bytes() + b"\0")
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        key.update(path.relative_to(directory).as_posix().encode() + b"\0"
+                   + path.read_bytes() + b"\0")
+    stored = (root / cache.CACHE_ROOT / cache.dependency_digest(root) / "memo"
+              / f"analysis-{key.hexdigest()}.pickle")
+    if stored.is_file():
+        analysis: Analysis = pickle.loads(stored.read_bytes())
+        return analysis
+    analysis = load_analysis()
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(pickle.dumps(analysis))
+    return analysis
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
-        analysis = load_analysis()
+        analysis = _cached_analysis()
     except (RecordError, ValueError) as exc:
         raise PluginError(f"model_pages: {exc}") from exc
     if analysis.problems:
