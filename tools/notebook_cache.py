@@ -252,10 +252,39 @@ def shrink_inline_styles(html: str) -> str:
     return re.sub(r"(<style[^>]*>)(.*?)(</style>)", shrink, html, flags=re.DOTALL)
 
 
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if "jupyter-wrapper" not in html:
         return html
-    return apply_cell_fixes(strip_remote_loaders(html), where=page.file.src_uri)
+    where = page.file.src_uri
+    # Parsing a notebook page with BeautifulSoup takes a while, so the fixed HTML is stored next
+    # to the executed notebooks, keyed on the page's HTML, its path and this file. A result
+    # that logged a warning (a '# alt:' count mismatch) is never stored, so it warns every build.
+    stored = None
+    if _css_cache_dir is not None:
+        key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + where.encode() + b"\0"
+                             + html.encode()).hexdigest()
+        stored = _css_cache_dir.parent / "pages" / f"{key}.html"
+        if stored.is_file():
+            return stored.read_text(encoding="utf-8")
+    counter = _WarningCounter()
+    log.addHandler(counter)
+    try:
+        fixed = apply_cell_fixes(strip_remote_loaders(html), where=where)
+    finally:
+        log.removeHandler(counter)
+    if stored is not None and counter.count == 0:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_text(fixed, encoding="utf-8")
+    return fixed
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

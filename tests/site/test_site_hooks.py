@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import jinja2
 import pytest
@@ -188,3 +189,28 @@ def test_memoize_text_computes_once_per_input_content(
     assert notebook_cache.memoize_text("fig", compute, source, "caption") == "<svg>2</svg>"
     assert notebook_cache.memoize_text("fig", compute, source, "other") == "<svg>3</svg>"
     assert len(calls) == 3
+
+
+def test_fixed_notebook_pages_are_stored_only_when_nothing_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(notebook_cache, "_css_cache_dir", tmp_path / "css")
+    page: Any = SimpleNamespace(file=SimpleNamespace(src_uri="notebooks/x.py"))
+    html = f'<div class="jupyter-wrapper">{CELL}</div>'
+    first = notebook_cache.on_page_content(html, page, None, None)  # type: ignore[arg-type]
+    assert 'alt="First figure, a bar chart."' in first
+    assert len(list((tmp_path / "pages").glob("*.html"))) == 1
+    monkeypatch.setattr(notebook_cache, "apply_cell_fixes",
+                        lambda *_a, **_k: pytest.fail("parsed again"))
+    assert notebook_cache.on_page_content(html, page, None, None) == first  # type: ignore[arg-type]
+    monkeypatch.undo()
+    monkeypatch.setattr(notebook_cache, "_css_cache_dir", tmp_path / "css")
+    one_alt = html.replace("#   alt:   Second figure, a line plot.  ", "# just a comment")
+    for _ in range(2):  # warns on every build: the warning's result is never stored
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.notebook_cache"):
+            notebook_cache.on_page_content(one_alt, page, None, None)  # type: ignore[arg-type]
+        assert "1 '# alt:' line(s) for 2 output image(s)" in caplog.text
+    assert len(list((tmp_path / "pages").glob("*.html"))) == 1
