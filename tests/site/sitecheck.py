@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -57,3 +60,10 @@ def built_pages(site: Path) -> set[str]:
 def generated_pages(site: Path) -> list[str]:
     """Pages that hooks generate at build time (no file in docs/), e.g. the model pages."""
     return sorted(built_pages(site) - set(expected_pages()))
+
+
+@functools.cache
+def parsed_page(path: Path) -> BeautifulSoup:
+    """A built page parsed once per session and shared by the site tests (read-only: parsing
+    every page, notebook pages of several hundred KB included, takes seconds)."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

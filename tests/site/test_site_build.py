@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-from sitecheck import built_pages, expected_pages
+from sitecheck import built_pages, expected_pages, parsed_page
 
 # MkDocs log lines look like "WARNING -  Doc file ..." / "ERROR    -  ...".
 LOG_PROBLEM = re.compile(r"^\s*(?:WARNING|ERROR)\s+-\s.*$", re.MULTILINE)
@@ -25,9 +25,9 @@ def test_build_produces_a_page_for_every_source(built_site: Path) -> None:
     assert set(expected_pages()) - built_pages(built_site) == set()
 
 
-def remote_resources(html: str) -> list[str]:
+def remote_resources(html: str | BeautifulSoup) -> list[str]:
     """Every resource a page would load from another host (links to read are fine)."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
     found = []
     for tag, attr in [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
                       ("source", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"),
@@ -69,7 +69,7 @@ def test_pages_load_nothing_from_other_hosts(built_site: Path) -> None:
     problems = {
         html.relative_to(built_site).as_posix(): found
         for html in sorted(built_site.rglob("*.html"))
-        if (found := remote_resources(html.read_text(encoding="utf-8")))
+        if (found := remote_resources(parsed_page(html)))
     }
     assert problems == {}
 

@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 import pytest
 from bs4 import BeautifulSoup
+from sitecheck import parsed_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,7 +113,7 @@ def test_every_page_has_the_material_fixes_applied(built_site: Path) -> None:
     pages = sorted(built_site.rglob("*.html"))
     assert pages
     for page in pages:
-        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        soup = parsed_page(page)
         rel = page.relative_to(built_site).as_posix()
         assert soup.select('[data-md-component="source"]') == [], rel
         search = soup.select_one(".md-search[role=dialog]")
