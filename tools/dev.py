@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Developer entry point: set up the environment, then serve the site or run every check.
 
-    python3 tools/dev.py serve [mkdocs serve args]   # http://127.0.0.1:8000, live reload
+    python3 tools/dev.py serve [mkdocs serve args]   # http://127.0.0.1:8000/hw5ref/, live reload
     python3 tools/dev.py test [--no-browser] [pytest args]
     python3 tools/dev.py setup                       # only create/refresh the environment
 
@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         epilog="Arguments after the command are passed on to mkdocs serve / pytest.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="serve the site with live reload on 127.0.0.1:8000")
+    sub.add_parser("serve", help="serve the site with live reload on http://127.0.0.1:8000/hw5ref/")
     test = sub.add_parser("test", help="lint, type-check and run every test")
     test.add_argument("--no-browser", action="store_true",
                       help="skip Chromium/axe setup and the browser tests")
