@@ -494,20 +494,17 @@ def _check_3b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
                                    f"depthwise {e_dw} + pointwise {e_pw} = {e_dw + e_pw}",
                                    notes=tuple(stage_notes))
         details = []
-        if not (_eq(g1, t1, dw["weights"]) or _eq(g1, t1, dw["weights"] + dw["biases"])):
-            details.append(
-                f"depthwise stage: got {_fmt(g1)}, expected {dw['weights']} (= c_in*k*k = "
-                f"{d['c_in']}*{d['kernel']}*{d['kernel']}; {dw['weights'] + dw['biases']} with "
-                f"{dw['biases']} biases)")
-        else:
-            details.append(f"depthwise stage: {_fmt(g1)} is right")
-        if not (_eq(g2, t2, pw["weights"]) or _eq(g2, t2, pw["weights"] + pw["biases"])):
-            details.append(
-                f"pointwise stage: got {_fmt(g2)}, expected {pw['weights']} (= c_out*c_in = "
-                f"{d['c_out']}*{d['c_in']}; {pw['weights'] + pw['biases']} with "
-                f"{pw['biases']} biases)")
-        else:
-            details.append(f"pointwise stage: {_fmt(g2)} is right")
+        stages = (
+            ("depthwise", dw, g1, t1, f"c_in*k*k = {d['c_in']}*{d['kernel']}*{d['kernel']}"),
+            ("pointwise", pw, g2, t2, f"c_out*c_in = {d['c_out']}*{d['c_in']}"),
+        )
+        for name, stage, got, tol, formula in stages:
+            w, b = stage["weights"], stage["biases"]
+            if _eq(got, tol, w) or _eq(got, tol, w + b):
+                details.append(f"{name} stage: {_fmt(got)} is right")
+            else:
+                details.append(f"{name} stage: got {_fmt(got)}, expected {w} (= {formula}; "
+                               f"{w + b} with {b} biases)")
         return Verdict("3b", seed, False, "read as depthwise + pointwise", tuple(details))
     notes: list[str] = []
     if len(answer.terms) > 2:
