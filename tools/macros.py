@@ -6,79 +6,19 @@ drift out of date. Jinja comments use ``{## ... ##}`` (set in mkdocs.yml) so tha
 anchors like ``{#q2a}`` stay plain Markdown.
 
 Add a macro by writing a plain function below and registering it in :func:`define_env`.
+(``notebook_figure``, which shows a figure from an executed notebook, is registered by the
+hook that executes the notebooks, tools/notebook_cache.py.)
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import html
 import io
-import runpy
-import warnings
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "docs" / "notebooks"
-
-
-def run_notebook(name: str) -> dict[str, Any]:
-    """Execute a jupytext notebook from docs/notebooks (Agg backend, output swallowed).
-
-    Returns the notebook's global namespace, so a page can call the functions the notebook
-    defines: the notebook stays the single source of its figures.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-        # plt.show() on the Agg backend only warns that it cannot open a window.
-        warnings.filterwarnings("ignore", message=".*non-interactive.*")
-        return runpy.run_path(str(NOTEBOOKS / name), run_name="hw5_notebook")
-
-
-def svg_figure(svg: str, alt: str, caption: str = "") -> str:
-    """An HTML ``<figure>`` with the SVG inlined as a data URI image and its alternative text."""
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return (
-        f'<figure class="hw5-figure"><img src="data:image/svg+xml;base64,{data}" '
-        f'alt="{html.escape(alt, quote=True)}">{cap}</figure>'
-    )
-
-
-def _notebook_figure(name: str, caption: str) -> str:
-    """The figure a notebook draws (its ``figure_svg()`` and ``alt_text()``), memoised on disk.
-
-    Running a notebook takes seconds, so the result is cached by tools/notebook_cache.py's
-    ``memoize_text``: keyed on the notebook's source, this file and the caption, in a directory
-    keyed on hw5ref/, evaluations/ and the pinned environment, so any change redraws it.
-    """
-    import importlib.util
-    import sys
-
-    module = sys.modules.get("hw5_notebook_cache")
-    if module is None:  # tools/ is not a package: load the hook module by its path
-        spec = importlib.util.spec_from_file_location(
-            "hw5_notebook_cache", Path(__file__).with_name("notebook_cache.py")
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hw5_notebook_cache"] = module
-        spec.loader.exec_module(module)
-
-    def draw() -> str:
-        ns = run_notebook(name)
-        return svg_figure(ns["figure_svg"](), ns["alt_text"](), caption)
-
-    memoize: Any = module.memoize_text
-    return str(memoize(f"macros-figure:{name}", draw, NOTEBOOKS / name, Path(__file__), caption))
-
-
-def normalization_figure(caption: str = "") -> str:
-    """Q2(a): the batch / layer / instance normalization boxes, drawn from hw5ref.norm."""
-    return _notebook_figure("normalization_diagrams.py", caption)
 
 
 # ------------------------------------------------------------------ answer-tagged tables
@@ -147,11 +87,6 @@ def q4a_derivation() -> str:
     return "\n\n".join(blocks)
 
 
-def large_batch_figure(caption: str = "") -> str:
-    """Q2(b): direct and mean terms of the batch-norm gradient against batch size."""
-    return _notebook_figure("q2b_large_batch.py", caption)
-
-
 def notebook_list() -> str:
     """A Markdown list linking every docs/notebooks/*.py by its title, in question order.
 
@@ -196,8 +131,6 @@ def variant_markdown(part: str, seed: int, level: int = 3) -> str:
 
 def define_env(env: Any) -> None:
     """Register the macros (called by mkdocs-macros-plugin)."""
-    env.macro(normalization_figure)
-    env.macro(large_batch_figure)
     env.macro(notebook_list)
     env.macro(answer_span)
     env.macro(q3_table)

@@ -1,15 +1,25 @@
-"""MkDocs hook: a content-addressed cache for executed notebooks, and offline notebook pages.
+"""MkDocs hook: executes the notebooks (once, in parallel, cached) and fixes notebook pages.
 
-mkdocs-jupyter executes every ``docs/notebooks/*.py`` notebook at build time. Its own cache
-(``cache: true``, the default) keys each rendered page on the notebook's bytes and the plugin
-options, but not on the code the notebook imports: editing ``hw5ref`` would leave stale
-outputs (stale numbers!) on the site. This hook closes that gap by pointing the plugin's
-``cache_dir`` at ``.cache/mkdocs-jupyter/<digest>``, where ``<digest>`` hashes every file
-the notebooks can depend on (:data:`DEPENDENCIES`, relative to the repository root). A change
-to any of them selects a fresh, empty directory, so every notebook is executed again; older
-directories are deleted. The cache is only a speed-up: deleting ``.cache/`` is always safe.
+**Executing.** Every ``docs/notebooks/*.py`` (jupytext percent format) is run in a fresh
+Jupyter kernel with nbclient when the build starts (:func:`on_config`), all of them at once in a
+background thread, so the kernels work while the build renders the other pages. The executed
+notebook (``.ipynb`` with its outputs) is kept at
+``.cache/mkdocs-jupyter/<digest>/executed/<key>/<name>.ipynb``, where ``<digest>`` hashes every
+file the notebooks can depend on (:data:`DEPENDENCIES`: hw5ref/, evaluations/, the pinned
+environment) and ``<key>`` the notebook itself; so editing a notebook or anything it imports runs
+it again, and nothing stale can be shown. Older directories are deleted; deleting ``.cache/`` is
+always safe.
 
-It also post-processes each rendered notebook page (on every build, cached or not):
+mkdocs-jupyter then renders each page from the executed copy (``execute: false`` in mkdocs.yml:
+:func:`on_files` points the page's source at the executed ``.ipynb``; the page's address, nav
+entry and edit link still come from the ``.py``). A page waits for its notebook
+(:func:`on_pre_page`); a notebook whose cell raises fails the build with the cell's traceback.
+Solution pages show a notebook's figure with the macro ``notebook_figure`` (registered with
+mkdocs-macros here), which copies the image output of the notebook's cell tagged
+``site-figure`` from the same executed notebook: each notebook runs once per build, and the figure
+on the solution page is, byte for byte, the one on the notebook page.
+
+**Fixing the rendered pages** (on every build, cached or not):
 
 * Offline: nbconvert's HTML template emits a MathJax loader (``<script src="">`` plus a
   ``text/x-mathjax-config`` block, because mkdocs-jupyter's ``custom_mathjax_url`` is empty)
@@ -36,16 +46,23 @@ It also post-processes each rendered notebook page (on every build, cached or no
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import html as html_lib
 import json
 import logging
+import os
 import re
 import shutil
-from collections.abc import Callable
+import threading
+import time
+from concurrent.futures import Future
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -56,6 +73,9 @@ PLUGIN_NAME = "mkdocs-jupyter"
 CACHE_ROOT = Path(".cache") / "mkdocs-jupyter"
 # Files (globs relative to the repository root) whose content notebook outputs can depend on.
 DEPENDENCIES = ("hw5ref/**/*", "evaluations/**/*", "pyproject.toml", "requirements/lock.txt")
+NOTEBOOKS = "notebooks/*.py"  # under docs/: the jupytext notebooks the build executes
+FIGURE_TAG = "site-figure"  # the cell whose figure a solution page shows (notebook_figure)
+TIMEOUT_SECONDS = 600  # per cell
 
 _MATHJAX_RE = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL
@@ -82,50 +102,208 @@ def dependency_digest(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def memoize_text(name: str, compute: Callable[[], str], *inputs: str | Path) -> str:
-    """Build-time memo for other hooks and macros: ``compute()``, cached on disk.
+# src_uri ("notebooks/x.py") -> its executed notebook; set while (or after) it runs.
+_executed: dict[str, Future[Path]] = {}
+_targets: dict[str, Path] = {}  # src_uri -> where its executed copy is (or will be)
 
-    The result is stored under ``.cache/mkdocs-jupyter/<dependency digest>/memo/`` keyed by
-    ``name`` and ``inputs`` (paths are hashed by content, strings as they are). Because the
-    directory is keyed on :data:`DEPENDENCIES` too, any change to hw5ref, evaluations/ or the
-    pinned environment starts from an empty memo, exactly like the notebook outputs. Use it for
-    anything a page computes by running a notebook, e.g. in tools/macros.py::
 
-        memoize_text("normalization_figure", lambda: ..., NOTEBOOKS / "x.py", Path(__file__),
-                     caption)
+def executed_path(cache_dir: Path, source: Path) -> Path:
+    """Where the executed copy of ``source`` is kept: ``<cache_dir>/executed/<key>/<stem>.ipynb``.
+
+    ``<key>`` hashes the notebook's bytes; ``cache_dir`` is already keyed on
+    :data:`DEPENDENCIES`. The file keeps the notebook's name because mkdocs-jupyter publishes
+    it next to the page (``include_source``) as the notebook to download, outputs included.
     """
-    root = Path(__file__).resolve().parent.parent
-    key = hashlib.sha256(name.encode() + b"\0")
-    for item in inputs:
-        data = Path(item).read_bytes() if isinstance(item, Path) else item.encode()
-        key.update(data + b"\0")
-    path = root / CACHE_ROOT / dependency_digest(root) / "memo" / f"{key.hexdigest()}.txt"
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    text = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return text
+    key = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    return cache_dir / "executed" / key / f"{source.stem}.ipynb"
 
 
-@event_priority(100)  # before mkdocs-jupyter reads its options
+async def execute_notebook(source: Path, target: Path) -> None:
+    """Run the jupytext notebook ``source`` top to bottom in a fresh kernel (nbclient) and
+    write it, outputs included, to ``target`` (atomically: a reader never sees half a file).
+
+    The kernel's working directory is the notebook's folder. Raises nbclient's
+    ``CellExecutionError`` (with the cell's traceback) if a cell raises.
+    """
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(source)
+    client = NotebookClient(
+        nb, timeout=TIMEOUT_SECONDS, allow_errors=False, shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(source.parent)}},
+    )
+    await client.async_execute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+    nbformat.write(nb, partial)
+    os.replace(partial, target)
+
+
+def execute_in_background(jobs: dict[str, tuple[Path, Path]],
+                          workers: int | None = None) -> dict[str, Future[Path]]:
+    """Start executing notebooks concurrently in a background thread; one future per job.
+
+    ``jobs`` maps a name to ``(source, target)`` for :func:`execute_notebook`. Each kernel is a
+    process of its own, so up to ``workers`` (default: the number of CPUs) notebooks run at
+    once while the calling thread goes on. A future resolves to ``target``, or holds the
+    exception its notebook raised.
+    """
+    futures: dict[str, Future[Path]] = {name: Future() for name in jobs}
+    if not jobs:
+        return futures
+
+    async def run_all() -> None:
+        limit = asyncio.Semaphore(workers or os.cpu_count() or 1)
+
+        async def one(name: str, source: Path, target: Path) -> None:
+            async with limit:
+                try:
+                    await execute_notebook(source, target)
+                except BaseException as exc:  # handed to whoever waits for this notebook
+                    futures[name].set_exception(exc)
+                else:
+                    futures[name].set_result(target)
+
+        await asyncio.gather(*(one(name, *paths) for name, paths in jobs.items()))
+
+    # Not a daemon: a build that stops early still lets the kernels shut down cleanly.
+    threading.Thread(target=lambda: asyncio.run(run_all()), name="notebook-execution").start()
+    return futures
+
+
+def executed_notebook(src_uri: str) -> Path:
+    """The executed copy of the notebook ``src_uri`` (e.g. ``"notebooks/x.py"``), waiting for
+    it if it is still running. A notebook that failed raises ``PluginError`` with its error."""
+    future = _executed.get(src_uri)
+    if future is None:
+        raise PluginError(f"notebook_cache: {src_uri!r} is not one of the executed notebooks "
+                          f"(docs/{NOTEBOOKS}): {sorted(_executed)}")
+    start = time.perf_counter()
+    try:
+        path = future.result()
+        log.debug("notebook %s: waited %.2f s", src_uri, time.perf_counter() - start)
+        return path
+    except Exception as exc:
+        raise PluginError(f"notebook {src_uri} failed to run:\n{exc}") from exc
+
+
+class _Images(HTMLParser):
+    """Collects the attributes of every ``<img>`` in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append({k: v or "" for k, v in attrs})
+
+
+def tagged_figure(nb: Any, tag: str = FIGURE_TAG) -> tuple[str, str]:
+    """``(src, alt)`` of the one image that the one code cell tagged ``tag`` outputs as HTML.
+
+    ``nb`` is an executed notebook (nbformat v4). Raises ``ValueError`` unless exactly one
+    cell carries the tag and its HTML outputs hold exactly one ``<img>`` with a non-empty alt.
+    """
+    cells = [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ValueError(f"expected exactly one cell tagged {tag!r}, found {len(cells)}")
+    parser = _Images()
+    for output in cells[0].get("outputs", []):
+        fragment = output.get("data", {}).get("text/html")
+        if fragment:
+            parser.feed(fragment if isinstance(fragment, str) else "".join(fragment))
+    if len(parser.images) != 1:
+        raise ValueError(f"the cell tagged {tag!r} must output exactly one <img> as HTML, "
+                         f"found {len(parser.images)}")
+    image = parser.images[0]
+    if not image.get("src") or not image.get("alt", "").strip():
+        raise ValueError(f"the image of the cell tagged {tag!r} needs a src and an alt text")
+    return image["src"], image["alt"]
+
+
+def figure_html(src: str, alt: str, caption: str = "") -> str:
+    """An HTML ``<figure>``: the image (``src`` may be a data URI), its alt text, a caption."""
+    cap = f"<figcaption>{html_lib.escape(caption)}</figcaption>" if caption else ""
+    return (f'<figure class="hw5-figure"><img src="{html_lib.escape(src, quote=True)}" '
+            f'alt="{html_lib.escape(alt, quote=True)}">{cap}</figure>')
+
+
+def notebook_figure(notebook: str, caption: str = "") -> str:
+    """Macro: the figure of docs/notebooks/``notebook``.py's cell tagged ``site-figure``, as
+    it came out of this build's run of the notebook, with ``caption`` below it."""
+    import nbformat
+
+    path = executed_notebook(f"notebooks/{notebook}.py")
+    try:
+        src, alt = tagged_figure(nbformat.read(path, as_version=4))
+    except ValueError as exc:
+        raise PluginError(f"notebook_figure({notebook!r}): {exc}") from exc
+    return figure_html(src, alt, caption)
+
+
+@event_priority(100)  # before mkdocs-jupyter and mkdocs-macros read their options
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _css_cache_dir
     _css_cache_dir = None
+    _executed.clear()
+    _targets.clear()
     plugin = config.plugins.get(PLUGIN_NAME)
-    if plugin is None or not plugin.config.get("cache", True):
+    if plugin is None:
         return config
     root = Path(config.config_file_path).resolve().parent
     cache_root = root / CACHE_ROOT
     cache_dir = cache_root / dependency_digest(root)
-    plugin.config["cache_dir"] = str(cache_dir)
-    _css_cache_dir = cache_dir / "css"  # pruned with the notebook outputs
+    plugin.config["cache_dir"] = str(cache_dir)  # mkdocs-jupyter's rendered pages
+    _css_cache_dir = cache_dir / "css"
     if cache_root.is_dir():
         for stale in cache_root.iterdir():
             if stale.is_dir() and stale != cache_dir:
                 shutil.rmtree(stale, ignore_errors=True)
-    log.debug("notebook cache: %s", cache_dir)
+
+    docs = Path(config.docs_dir)
+    targets = {s.relative_to(docs).as_posix(): (s, executed_path(cache_dir, s))
+               for s in sorted(docs.glob(NOTEBOOKS))}
+    for old in (cache_dir / "executed").glob("*"):  # earlier versions of the notebooks
+        if old not in {target.parent for _, target in targets.values()}:
+            shutil.rmtree(old, ignore_errors=True)
+    _targets.update({uri: target for uri, (_, target) in targets.items()})
+    jobs = {uri: pair for uri, pair in targets.items() if not pair[1].is_file()}
+    if jobs:
+        log.info("executing %d notebook(s) in the background: %s", len(jobs), ", ".join(jobs))
+    _executed.update(execute_in_background(jobs))
+    for uri, (_, target) in targets.items():
+        if uri not in jobs:  # executed by an earlier build
+            _executed[uri] = Future()
+            _executed[uri].set_result(target)
+
+    macros = config.plugins.get("macros")
+    if macros is not None:
+        macros.register_macros({"notebook_figure": notebook_figure})
     return config
+
+
+@event_priority(-100)  # after mkdocs-jupyter has wrapped the notebook files
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Render each notebook page from its executed copy (which may still be running).
+
+    mkdocs-jupyter picks its pages in ``on_files`` by the ``.py`` name, then reads whatever file
+    ``abs_src_path`` names (hence both patterns in its ``include`` option).
+    """
+    for uri in _targets:
+        file = files.get_file_from_path(uri)
+        if file is not None:
+            file.abs_src_path = str(_targets[uri])
+    return files
+
+
+@event_priority(100)  # before mkdocs-jupyter reads the executed notebook
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    if page.file.src_uri in _executed:
+        executed_notebook(page.file.src_uri)  # wait for it (or fail the build)
+    return page
 
 
 def strip_remote_loaders(html: str) -> str:

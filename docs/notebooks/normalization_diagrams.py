@@ -131,7 +131,7 @@ assert [int(shared_statistics_mask(k).sum()) for k in ("batch", "layer", "instan
 # %% [markdown]
 # ## The figure
 
-# %%
+# %% tags=["site-figure"]
 SHADED = "#3f51b5"
 PLAIN = "#eceff1"
 
@@ -164,7 +164,7 @@ def alt_text():
 
 
 def figure_svg():
-    """The figure as SVG text (used by the Q2 page at build time)."""
+    """The figure as SVG text."""
     return svg_text(draw_diagrams())
 
 

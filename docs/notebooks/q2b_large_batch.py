@@ -118,7 +118,7 @@ assert abs(total[-1, 1] - 1.0) < 2e-2
 assert np.allclose(avg * sizes[:, None], total)
 assert avg[-1, 1] / avg[-1, 0] == total[-1, 1] / total[-1, 0]
 
-# %%
+# %% tags=["site-figure"]
 def draw_terms():
     """Three log-log panels: |direct term| and |mean term| against n, one panel per loss."""
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), sharex=True, sharey=True)
@@ -129,6 +129,7 @@ def draw_terms():
         ax.set_title(loss)
         ax.set_xlabel("batch size n")
         ax.grid(True, which="major", alpha=0.3)
+        ax.minorticks_off()  # unlabelled, and hundreds of them: they only slow the drawing
     axes[0].set_ylabel("magnitude")
     axes[0].set_ylim(3e-6, 10)
     axes[0].legend(loc="lower left")
@@ -147,7 +148,7 @@ def alt_text():
 
 
 def figure_svg():
-    """The figure as SVG text (used by the Q2 page at build time)."""
+    """The figure as SVG text."""
     return svg_text(draw_terms())
 
 

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jupytext
+import pytest
 from bs4 import BeautifulSoup
 from sitecheck import built_pages, expected_pages, parsed_page
 
@@ -91,3 +93,33 @@ def test_notebook_pages_carry_no_mathjax_or_cdn_loader(built_site: Path) -> None
         if re.search(r"mathjax|cdnjs|<script src=\"\"", p.read_text(encoding="utf-8"), re.I)
     ]
     assert offenders == []
+
+
+NOTEBOOK_SOURCES = sorted((Path(__file__).resolve().parents[2] / "docs" / "notebooks").glob("*.py"))
+
+
+@pytest.mark.parametrize("source", NOTEBOOK_SOURCES, ids=lambda p: p.stem)
+def test_notebook_pages_show_the_outputs_of_this_builds_run(built_site: Path,
+                                                            source: Path) -> None:
+    """The page is rendered from an executed copy (mkdocs-jupyter itself has execute: false),
+    and that copy, outputs included, is what the page offers for download."""
+    import nbformat
+
+    page = parsed_page(built_site / "notebooks" / source.stem / "index.html")
+    assert page.select(".jp-OutputArea-output"), "no cell outputs: was the notebook executed?"
+    download = nbformat.read(built_site / "notebooks" / source.stem / f"{source.stem}.ipynb",
+                             as_version=4)
+    code = [c for c in download.cells if c.cell_type == "code"]
+    assert code and all(c.execution_count for c in code)
+    assert [c.source for c in code] == [c.source for c in jupytext.read(source).cells
+                                        if c.cell_type == "code"]
+
+
+def test_solution_page_figures_are_the_notebooks_own_outputs(built_site: Path) -> None:
+    q2 = parsed_page(built_site / "solutions" / "q2-normalization" / "index.html")
+    figures = [img["src"] for img in q2.select("figure.hw5-figure img")]
+    assert len(figures) == 2
+    for src, notebook in zip(figures, ("normalization_diagrams", "q2b_large_batch"),
+                             strict=True):
+        page = parsed_page(built_site / "notebooks" / notebook / "index.html")
+        assert src in {img["src"] for img in page.select(".jp-OutputArea-output img")}

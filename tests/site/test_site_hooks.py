@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -171,25 +172,99 @@ def test_parsed_css_is_cached_on_disk_and_reused(tmp_path: Path,
     assert notebook_cache.purge_css(css, {"a"}) == first
 
 
-def test_memoize_text_computes_once_per_input_content(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(notebook_cache, "CACHE_ROOT", tmp_path / "cache")
-    source = tmp_path / "nb.py"
+# ---- executing the notebooks ---------------------------------------------------------------
+def test_executed_copy_is_keyed_on_the_notebook_and_keeps_its_name(tmp_path: Path) -> None:
+    source = tmp_path / "demo.py"
     source.write_text("x = 1\n")
-    calls: list[int] = []
+    first = notebook_cache.executed_path(tmp_path / "cache", source)
+    assert first.name == "demo.ipynb" and first.parent.parent == tmp_path / "cache" / "executed"
+    assert notebook_cache.executed_path(tmp_path / "cache", source) == first
+    source.write_text("x = 2\n")  # edited: a different copy, so it is executed again
+    assert notebook_cache.executed_path(tmp_path / "cache", source) != first
 
-    def compute() -> str:
-        calls.append(1)
-        return f"<svg>{len(calls)}</svg>"
 
-    assert notebook_cache.memoize_text("fig", compute, source, "caption") == "<svg>1</svg>"
-    assert notebook_cache.memoize_text("fig", compute, source, "caption") == "<svg>1</svg>"
-    assert len(calls) == 1
-    source.write_text("x = 2\n")  # the notebook changed: computed again
-    assert notebook_cache.memoize_text("fig", compute, source, "caption") == "<svg>2</svg>"
-    assert notebook_cache.memoize_text("fig", compute, source, "other") == "<svg>3</svg>"
-    assert len(calls) == 3
+JUPYTEXT_HEADER = """# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+"""
+
+
+def test_notebooks_run_in_kernels_and_a_failing_cell_is_reported(tmp_path: Path) -> None:
+    import nbformat
+
+    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
+    good.write_text(JUPYTEXT_HEADER + "\n# %%\nimport os\nprint(6 * 7, os.getcwd())\n")
+    bad.write_text(JUPYTEXT_HEADER + "\n# %%\nx = 1\n\n# %%\n1 / 0\n")
+    jobs = {name: (path, tmp_path / "out" / f"{name}.ipynb")
+            for name, path in (("good", good), ("bad", bad))}
+    futures = notebook_cache.execute_in_background(jobs, workers=2)
+
+    assert futures["good"].result(timeout=120) == jobs["good"][1]
+    outputs = nbformat.read(jobs["good"][1], as_version=4).cells[0].outputs
+    assert [o.get("text") for o in outputs] == [f"42 {tmp_path}\n"]  # ran in its own folder
+    error = futures["bad"].exception(timeout=120)
+    assert error is not None and "ZeroDivisionError" in str(error)
+    assert not jobs["bad"][1].exists()  # a failed run leaves no executed copy behind
+
+
+def test_waiting_for_a_failed_notebook_fails_the_build_with_its_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from concurrent.futures import Future
+
+    from mkdocs.exceptions import PluginError
+
+    failed: Future[Path] = Future()
+    failed.set_exception(RuntimeError("cell 3 raised ValueError: boom"))
+    monkeypatch.setattr(notebook_cache, "_executed", {"notebooks/x.py": failed})
+    with pytest.raises(PluginError, match=r"notebooks/x.py failed to run:\ncell 3 raised"):
+        notebook_cache.executed_notebook("notebooks/x.py")
+    with pytest.raises(PluginError, match=re.escape("'notebooks/y.py' is not one of the executed")):
+        notebook_cache.executed_notebook("notebooks/y.py")
+
+
+def figure_notebook(*cells: tuple[list[str], list[str]]) -> Any:
+    """A notebook whose code cells have the given tags and HTML outputs."""
+    import nbformat.v4 as v4
+
+    nb = v4.new_notebook()
+    for tags, htmls in cells:
+        cell = v4.new_code_cell("show()", metadata={"tags": tags})
+        cell.outputs = [v4.new_output("display_data", data={"text/html": h}) for h in htmls]
+        nb.cells.append(cell)
+    return nb
+
+
+IMG = '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="Three boxes &amp; a line.">'
+
+
+def test_the_tagged_cells_one_image_is_the_figure() -> None:
+    nb = figure_notebook((["other"], ['<img src="x.png" alt="not this one">']),
+                         (["site-figure"], ["<p>before</p>", IMG]))
+    assert notebook_cache.tagged_figure(nb) == ("data:image/svg+xml;base64,PHN2Zz4=",
+                                                 "Three boxes & a line.")
+    html = notebook_cache.figure_html(*notebook_cache.tagged_figure(nb), caption="A <caption>")
+    assert html == ('<figure class="hw5-figure"><img src="data:image/svg+xml;base64,PHN2Zz4=" '
+                    'alt="Three boxes &amp; a line."><figcaption>A &lt;caption&gt;</figcaption>'
+                    "</figure>")
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    ([([], [IMG])], "exactly one cell tagged 'site-figure', found 0"),
+    ([(["site-figure"], [IMG]), (["site-figure"], [IMG])], "found 2"),
+    ([(["site-figure"], ["<p>no image</p>"])], "exactly one <img> as HTML, found 0"),
+    ([(["site-figure"], [IMG, IMG])], "found 2"),
+    ([(["site-figure"], ['<img src="x.png" alt=" ">'])], "needs a src and an alt text"),
+])
+def test_a_missing_or_ambiguous_figure_is_an_error(
+    cells: list[tuple[list[str], list[str]]], message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        notebook_cache.tagged_figure(figure_notebook(*cells))
 
 
 def test_fixed_notebook_pages_are_stored_only_when_nothing_warned(
