@@ -1,6 +1,7 @@
-"""Shared fixtures: the built site (one strict MkDocs build per test session) and a local server.
+"""Shared fixtures: the built site (one strict MkDocs build per test run) and a local server.
 
-* ``site_build``: runs ``mkdocs build --strict`` once into a temporary directory and returns a
+* ``site_build``: runs ``mkdocs build --strict`` once per run (once in all, not once per
+  pytest-xdist worker) into a temporary directory and returns a
   :class:`SiteBuild` (exit code, combined output, path) whatever the outcome, for the test that
   checks the build itself (tests/site/test_site_build.py).
 * ``built_site``: the site directory; fails (once per dependent test) if the build failed, with
@@ -63,11 +64,9 @@ class ServedSite:
         return self.base_url + rel.lstrip("/")
 
 
-@pytest.fixture(scope="session")
-def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+def _build_site(out: Path) -> SiteBuild:
     import time
 
-    out = tmp_path_factory.mktemp("built") / "site"
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
@@ -80,6 +79,31 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
         timeout=900,
     )
     return SiteBuild(proc.returncode, proc.stdout, out, time.perf_counter() - start)
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> SiteBuild:
+    """One strict build per test run, shared by the pytest-xdist workers.
+
+    Under xdist (tools/dev.py runs ``-n auto``) every worker process asks for this fixture;
+    the first one builds while holding a file lock in the run's shared temporary directory and
+    records the result there, the others wait for the lock and read that record (the pattern
+    pytest-xdist documents for session fixtures that must run once).
+    """
+    import json
+
+    from filelock import FileLock
+
+    if worker_id == "master":  # not under xdist
+        return _build_site(tmp_path_factory.mktemp("built") / "site")
+    shared = tmp_path_factory.getbasetemp().parent
+    record = shared / "site-build.json"
+    with FileLock(str(shared / "site-build.lock")):
+        if not record.is_file():
+            build = _build_site(shared / "built" / "site")
+            record.write_text(json.dumps({**vars(build), "path": str(build.path)}), "utf-8")
+        data = json.loads(record.read_text("utf-8"))
+    return SiteBuild(data["returncode"], data["output"], Path(data["path"]), data["seconds"])
 
 
 @pytest.fixture(scope="session")
@@ -137,3 +161,5 @@ def served_site(built_site: Path) -> Iterator[ServedSite]:
 def site_prefix() -> str:
     """Path under which the site is deployed, from mkdocs.yml's site_url (e.g. "/hw5ref/")."""
     return SITE_PREFIX
+
+

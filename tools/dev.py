@@ -49,7 +49,9 @@ CHROMIUM = Path(os.environ.get("HW5REF_CHROMIUM", "/usr/bin/chromium"))
 
 # pytest targets: the test suite, hw5ref's doctests, and the Markdown pages' code blocks.
 # Notebook sources (docs/notebooks/*.py) run at site build time, never as test modules.
+# pytest-xdist runs them on every core (the site is still built once per run: tests/conftest.py).
 PYTEST_ARGS = [
+    "-n", "auto",
     "--markdown-docs",
     "--doctest-modules",
     "--ignore=docs/notebooks",

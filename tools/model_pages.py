@@ -102,8 +102,7 @@ def _cached_analysis() -> Analysis:
         analysis: Analysis = pickle.loads(stored.read_bytes())
         return analysis
     analysis = load_analysis()
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    stored.write_bytes(pickle.dumps(analysis))
+    cache.write_atomically(stored, pickle.dumps(analysis))
     return analysis
 
 

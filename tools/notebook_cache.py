@@ -107,6 +107,18 @@ _executed: dict[str, Future[Path]] = {}
 _targets: dict[str, Path] = {}  # src_uri -> where its executed copy is (or will be)
 
 
+def write_atomically(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, so that a build
+    or test running at the same time (pytest-xdist) reads the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    if isinstance(data, str):
+        partial.write_text(data, encoding="utf-8")
+    else:
+        partial.write_bytes(data)
+    os.replace(partial, path)
+
+
 def executed_path(cache_dir: Path, source: Path) -> Path:
     """Where the executed copy of ``source`` is kept: ``<cache_dir>/executed/<key>/<stem>.ipynb``.
 
@@ -135,10 +147,7 @@ async def execute_notebook(source: Path, target: Path) -> None:
         resources={"metadata": {"path": str(source.parent)}},
     )
     await client.async_execute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-    nbformat.write(nb, partial)
-    os.replace(partial, target)
+    write_atomically(target, nbformat.writes(nb))
 
 
 def execute_in_background(jobs: dict[str, tuple[Path, Path]],
@@ -146,16 +155,17 @@ def execute_in_background(jobs: dict[str, tuple[Path, Path]],
     """Start executing notebooks concurrently in a background thread; one future per job.
 
     ``jobs`` maps a name to ``(source, target)`` for :func:`execute_notebook`. Each kernel is a
-    process of its own, so up to ``workers`` (default: the number of CPUs) notebooks run at
-    once while the calling thread goes on. A future resolves to ``target``, or holds the
-    exception its notebook raised.
+    process of its own, so up to ``workers`` notebooks run at once while the calling thread
+    goes on. The default, twice the number of CPUs, keeps every core busy while kernels start
+    up or wait (measured on 2 cores: 4 at once beat 2 at once by about 2 s in a cold build). A
+    future resolves to ``target``, or holds the exception its notebook raised.
     """
     futures: dict[str, Future[Path]] = {name: Future() for name in jobs}
     if not jobs:
         return futures
 
     async def run_all() -> None:
-        limit = asyncio.Semaphore(workers or os.cpu_count() or 1)
+        limit = asyncio.Semaphore(workers or 2 * (os.cpu_count() or 1))
 
         async def one(name: str, source: Path, target: Path) -> None:
             async with limit:
@@ -290,12 +300,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Render each notebook page from its executed copy (which may still be running).
 
     mkdocs-jupyter picks its pages in ``on_files`` by the ``.py`` name, then reads whatever file
-    ``abs_src_path`` names (hence both patterns in its ``include`` option).
+    ``abs_src_path`` names (hence both patterns in its ``include`` option). The notebook pages
+    are moved to the end of the list, so MkDocs renders them last and their kernels get the
+    most time (the order of ``files`` decides nothing else: the nav is set in mkdocs.yml).
     """
     for uri in _targets:
         file = files.get_file_from_path(uri)
         if file is not None:
             file.abs_src_path = str(_targets[uri])
+            files.remove(file)
+            files.append(file)
     return files
 
 
@@ -372,8 +386,7 @@ def parse_css(css: str) -> list[CssItem]:
     else:
         items = _parse_css_uncached(css)
         if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(items), encoding="utf-8")
+            write_atomically(cached, json.dumps(items))
     _parsed_css[key] = items
     return items
 
@@ -460,8 +473,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     finally:
         log.removeHandler(counter)
     if stored is not None and counter.count == 0:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        stored.write_text(fixed, encoding="utf-8")
+        write_atomically(stored, fixed)
     return fixed
 
 
