@@ -75,6 +75,20 @@ def timed(cmd: list[str | Path], cwd: Path) -> tuple[float, int, str]:
     return time.perf_counter() - start, proc.returncode, proc.stdout + proc.stderr
 
 
+def reference_seconds() -> float:
+    """Best of three timings of a fixed pure-Python loop: how fast this machine is right now.
+
+    Shared and virtual machines drift (on the 2-core machine the same cold build took 12.5 s
+    and 18 s an hour apart); print this next to the results so runs can be compared.
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(i * i for i in range(10**7))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def serve_rebuild_seconds(work: Path, page: str = "docs/cite.md", edits: int = 3) -> float:
     """Median seconds from saving ``page`` to ``mkdocs serve`` logging the rebuilt site.
 
@@ -236,6 +250,7 @@ def main() -> int:
 
     missed: list[str] = []
     times: dict[str, float] = {}
+    reference = reference_seconds()
     with tempfile.TemporaryDirectory(prefix="hw5ref-bench-") as tmp:
         work = Path(tmp) / "repo"
         shutil.copytree(ROOT, work, ignore=copy_ignore, symlinks=True)
@@ -261,6 +276,8 @@ def main() -> int:
             summary = [line for line in out.splitlines() if " passed" in line or " failed" in line]
             print(f"non-browser tests: exit {code}; {summary[-1] if summary else out[-500:]}")
         print()
+        print(f"machine reference: {reference:.2f} s for sum(i*i for i < 10**7), best of 3 "
+              f"(before), {reference_seconds():.2f} s (after); {os.cpu_count()} CPUs")
         print(f"{'measure':<20} {'seconds':>8} {'target':>8}")
         for name, seconds in times.items():
             if name not in TARGETS:

@@ -134,19 +134,31 @@ async def execute_notebook(source: Path, target: Path) -> None:
     """Run the jupytext notebook ``source`` top to bottom in a fresh kernel (nbclient) and
     write it, outputs included, to ``target`` (atomically: a reader never sees half a file).
 
-    The kernel's working directory is the notebook's folder. Raises nbclient's
-    ``CellExecutionError`` (with the cell's traceback) if a cell raises.
+    The kernel's working directory is the notebook's folder. On POSIX systems the kernel talks
+    to us over Unix sockets in a private temporary folder rather than TCP ports on localhost:
+    kernels started at the same moment can otherwise race for the same free port ("Address
+    already in use", seen here once in a few dozen cold builds), and ipykernel warns on every
+    start that TCP traffic is unencrypted. Raises nbclient's ``CellExecutionError`` (with the
+    cell's traceback) if a cell raises.
     """
+    import tempfile
+
     import jupytext
     import nbformat
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     nb = jupytext.read(source)
-    client = NotebookClient(
-        nb, timeout=TIMEOUT_SECONDS, allow_errors=False, shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(source.parent)}},
-    )
-    await client.async_execute()
+    with tempfile.TemporaryDirectory(prefix="hw5ref-kernel-") as sockets:
+        config = Config()
+        if os.name == "posix":
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = os.path.join(sockets, "ipc")
+        client = NotebookClient(
+            nb, config=config, timeout=TIMEOUT_SECONDS, allow_errors=False,
+            shutdown_kernel="immediate", resources={"metadata": {"path": str(source.parent)}},
+        )
+        await client.async_execute()
     write_atomically(target, nbformat.writes(nb))
 
 
@@ -355,6 +367,7 @@ def apply_cell_fixes(html: str, where: str = "notebook") -> str:
 _CLASS_RE = re.compile(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)")
 _NOT_RE = re.compile(r":not\([^()]*\)")
 _CLASS_ATTR_RE = re.compile(r"""class\s*=\s*["']([^"']*)["']""")
+_STYLE_RE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL)
 
 
 def selector_can_match(selector: str, used_classes: set[str]) -> bool:
@@ -440,7 +453,7 @@ def shrink_inline_styles(html: str) -> str:
     def shrink(match: re.Match[str]) -> str:
         return match.group(1) + purge_css(match.group(2), used) + match.group(3)
 
-    return re.sub(r"(<style[^>]*>)(.*?)(</style>)", shrink, html, flags=re.DOTALL)
+    return _STYLE_RE.sub(shrink, html)
 
 
 class _WarningCounter(logging.Handler):
@@ -474,12 +487,25 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         log.removeHandler(counter)
     if stored is not None and counter.count == 0:
         write_atomically(stored, fixed)
+    # Parse the inline stylesheets now (the parse is cached): on a cold build this runs while
+    # kernels are still busy, instead of in on_post_page, when nothing else is left to run.
+    for css in _STYLE_RE.findall(fixed):
+        parse_css(css[1])
     return fixed
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    # On the whole page, so rules qualified by the theme's classes are judged correctly.
+    # On the whole page, so rules qualified by the theme's classes are judged correctly. The
+    # result depends only on the page and this file, so it is kept like the fixed HTML above.
     if "jupyter-wrapper" not in output:
         return output
-    return shrink_inline_styles(output)
+    if _css_cache_dir is None:
+        return shrink_inline_styles(output)
+    key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + output.encode()).hexdigest()
+    stored = _css_cache_dir.parent / "pages" / f"{key}.shrunk.html"
+    if stored.is_file():
+        return stored.read_text(encoding="utf-8")
+    shrunk = shrink_inline_styles(output)
+    write_atomically(stored, shrunk)
+    return shrunk
 

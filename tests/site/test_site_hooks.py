@@ -290,3 +290,47 @@ def test_fixed_notebook_pages_are_stored_only_when_nothing_warned(
             notebook_cache.on_page_content(one_alt, page, None, None)  # type: ignore[arg-type]
         assert "1 '# alt:' line(s) for 2 output image(s)" in caplog.text
     assert len(list((tmp_path / "pages").glob("*.html"))) == 1
+
+
+def test_shrunk_notebook_pages_are_reused_for_the_same_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notebook_cache, "_css_cache_dir", tmp_path / "css")
+    monkeypatch.setattr(notebook_cache, "_parsed_css", {})
+    page: Any = None
+    output = ('<style>.used{color:red}.unused{color:blue}</style>'
+              '<div class="jupyter-wrapper used">x</div>')
+    first = notebook_cache.on_post_page(output, page, None)  # type: ignore[arg-type]
+    assert first == '<style>.used{color:red}</style><div class="jupyter-wrapper used">x</div>'
+    monkeypatch.setattr(notebook_cache, "shrink_inline_styles",
+                        lambda _html: pytest.fail("shrunk again"))
+    assert notebook_cache.on_post_page(output, page, None) == first  # type: ignore[arg-type]
+    changed = output.replace(">x<", ">y<")
+    with pytest.raises(pytest.fail.Exception, match="shrunk again"):
+        notebook_cache.on_post_page(changed, page, None)  # type: ignore[arg-type]
+
+
+template_cache = load_tool("template_cache")
+
+
+def test_compiled_templates_are_cached_and_an_edited_template_is_recompiled(
+    tmp_path: Path,
+) -> None:
+    from types import SimpleNamespace
+
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("one {{ x }}", encoding="utf-8")
+    config: Any = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"))
+
+    def render() -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "templates")))
+        env = template_cache.on_env(env, config, None)
+        return str(env.get_template("page.html").render(x=1))
+
+    assert render() == "one 1"
+    cached = list((tmp_path / ".cache" / "jinja").iterdir())
+    assert len(cached) == 1  # compiled code stored for the next build
+    assert render() == "one 1"
+    template.write_text("two {{ x }}", encoding="utf-8")  # edited: never the stale code
+    assert render() == "two 1"
