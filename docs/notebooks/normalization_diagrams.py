@@ -40,10 +40,13 @@ from hw5ref import answers, norm
 # %%
 # Figures are shown as SVG images with alternative text (for screen readers).
 def svg_text(fig):
-    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed."""
+    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed.
+
+    The figures set their margins themselves: ``bbox_inches="tight"`` would draw each one twice.
+    """
     buf = io.StringIO()
     with mpl.rc_context({"svg.hashsalt": "hw5ref"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     return buf.getvalue()
 

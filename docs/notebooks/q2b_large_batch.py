@@ -48,10 +48,13 @@ from hw5ref import norm
 # %%
 # Figures are shown as SVG images with alternative text (for screen readers).
 def svg_text(fig):
-    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed."""
+    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed.
+
+    The figures set their margins themselves: ``bbox_inches="tight"`` would draw each one twice.
+    """
     buf = io.StringIO()
     with mpl.rc_context({"svg.hashsalt": "hw5ref"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -121,7 +124,8 @@ assert avg[-1, 1] / avg[-1, 0] == total[-1, 1] / total[-1, 0]
 # %% tags=["site-figure"]
 def draw_terms():
     """Three log-log panels: |direct term| and |mean term| against n, one panel per loss."""
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), sharex=True, sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.9), sharex=True, sharey=True)
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.15, top=0.84, wspace=0.08)
     for ax, loss in zip(axes, LOSSES):
         d, m = table[loss].T
         ax.loglog(sizes, d, "-", color="#3f51b5", label=r"direct $|\gamma\, g_1|$")
@@ -133,7 +137,7 @@ def draw_terms():
     axes[0].set_ylabel("magnitude")
     axes[0].set_ylim(3e-6, 10)
     axes[0].legend(loc="lower left")
-    fig.suptitle(r"The two terms of $\partial L/\partial x_1$ as the batch grows", y=1.02)
+    fig.suptitle(r"The two terms of $\partial L/\partial x_1$ as the batch grows", y=0.97)
     return fig
 
 

@@ -39,10 +39,13 @@ from hw5ref import answers, conv
 # %%
 # Figures are shown as SVG images with alternative text (for screen readers).
 def svg_text(fig):
-    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed."""
+    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed.
+
+    The figures set their margins themselves: ``bbox_inches="tight"`` would draw each one twice.
+    """
     buf = io.StringIO()
     with mpl.rc_context({"svg.hashsalt": "hw5ref"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -104,11 +107,12 @@ def heat(ax, m, title):
     ax.set_title(title, fontsize=10)
 
 
-fig, axes = plt.subplots(1, 5, figsize=(13, 3.1))
+fig, axes = plt.subplots(1, 5, figsize=(13, 3.6))
+fig.subplots_adjust(left=0.015, right=0.995, bottom=0.06, top=0.74, wspace=0.2)
 for ax, ((i, j), c) in zip(axes, sorted(parts.items())):
     heat(ax, c, f"$X_{{{i}{j}}} = {X[i, j]:g}$ times $W$\nat rows {i}-{i + kh - 1}, cols {j}-{j + kw - 1}")
 heat(axes[4], Y, "sum of the four copies = $Y$")
-fig.suptitle("Scatter view: one scaled copy of W per input entry, overlaps added", y=1.04)
+fig.suptitle("Scatter view: one scaled copy of W per input entry, overlaps added", y=0.97)
 show(svg_text(fig), "Four heatmaps, each the filter W scaled by one input entry and placed with "
      "its top-left corner at that entry's position, and a fifth heatmap with their sum, "
      f"Y = {Y.astype(int).tolist()}.")
@@ -135,6 +139,7 @@ assert not np.array_equal(unflipped, Y)
 assert unflipped.tolist() == [[-1, 2, 0], [4, -2, 2], [-3, 2, 1]]
 
 fig, axes = plt.subplots(1, 5, figsize=(13, 3.1))
+fig.subplots_adjust(left=0.015, right=0.995, bottom=0.07, top=0.9, wspace=0.2)
 heat(axes[0], padded, "input padded by 1")
 heat(axes[1], flipped, "W rotated 180°")
 heat(axes[2], gather, "slide flipped W: equals Y")
@@ -175,6 +180,7 @@ assert np.array_equal(conv.conv2d(np.pad(spread, 1), flipped), Y2)
 assert np.array_equal(Y2, np.kron(X, W))  # no overlaps: a block matrix of scaled copies
 
 fig, axes = plt.subplots(1, 5, figsize=(13, 3.1))
+fig.subplots_adjust(left=0.015, right=0.995, bottom=0.07, top=0.9, wspace=0.2)
 parts2 = copies(X, W, stride=2)
 for ax, ((i, j), c) in zip(axes, sorted(parts2.items())):
     heat(ax, c, f"$X_{{{i}{j}}} = {X[i, j]:g}$ times $W$")
