@@ -107,6 +107,9 @@ def test_notebook_pages_show_the_outputs_of_this_builds_run(built_site: Path,
 
     page = parsed_page(built_site / "notebooks" / source.stem / "index.html")
     assert page.select(".jp-OutputArea-output"), "no cell outputs: was the notebook executed?"
+    button = page.select_one("a.md-content__button[download]")
+    assert button is not None and button["href"].endswith(
+        f"/notebooks/{source.stem}/{source.stem}.ipynb")
     download = nbformat.read(built_site / "notebooks" / source.stem / f"{source.stem}.ipynb",
                              as_version=4)
     code = [c for c in download.cells if c.cell_type == "code"]
