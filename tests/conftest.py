@@ -82,7 +82,7 @@ def _build_site(out: Path) -> SiteBuild:
 
 
 @pytest.fixture(scope="session")
-def site_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> SiteBuild:
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     """One strict build per test run, shared by the pytest-xdist workers.
 
     Under xdist (tools/dev.py runs ``-n auto``) every worker process asks for this fixture;
@@ -94,7 +94,7 @@ def site_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Site
 
     from filelock import FileLock
 
-    if worker_id == "master":  # not under xdist
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process (no -n, or -p no:xdist)
         return _build_site(tmp_path_factory.mktemp("built") / "site")
     shared = tmp_path_factory.getbasetemp().parent
     record = shared / "site-build.json"
