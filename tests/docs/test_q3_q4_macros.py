@@ -9,32 +9,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from hw5ref import answers
 from hw5ref.derivations import DROPOUT_DERIVATION
+from tools import macros, published  # the repository root is on sys.path (pytest)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        f"_hw5_tools_{name}", ROOT / "tools" / f"{name}.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-macros = _load("macros")
 
 SPAN = re.compile(r'<span class="hw5-answer" data-key="(?P<key>[^"]+)">(?P<text>[^<]*)</span>')
 
@@ -66,7 +52,6 @@ def test_q3_table_used_by_column() -> None:
 
 
 def test_q3_table_passes_the_answer_checker() -> None:
-    published = _load("published")
     table = macros.q3_table()
     assert published.check_text(table, answers.published(), path="<q3_table>") == []
     # and the checker bites on a doctored copy

@@ -10,7 +10,7 @@ from typing import Any
 import jupytext
 import pytest
 from bs4 import BeautifulSoup
-from sitecheck import built_pages, expected_pages, parsed_page
+from sitecheck import DOCS, built_pages, expected_pages, parsed_page
 
 # MkDocs log lines look like "WARNING -  Doc file ..." / "ERROR    -  ...".
 LOG_PROBLEM = re.compile(r"^\s*(?:WARNING|ERROR)\s+-\s.*$", re.MULTILINE)
@@ -95,7 +95,7 @@ def test_notebook_pages_carry_no_mathjax_or_cdn_loader(built_site: Path) -> None
     assert offenders == []
 
 
-NOTEBOOK_SOURCES = sorted((Path(__file__).resolve().parents[2] / "docs" / "notebooks").glob("*.py"))
+NOTEBOOK_SOURCES = sorted((DOCS / "notebooks").glob("*.py"))
 
 
 @pytest.mark.parametrize("source", NOTEBOOK_SOURCES, ids=lambda p: p.stem)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import jinja2
@@ -15,20 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sitecheck import parsed_page
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def load_tool(name: str) -> ModuleType:
-    path = ROOT / "tools" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"hw5ref_tool_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-notebook_cache = load_tool("notebook_cache")
+from tools import notebook_cache, template_cache  # the repository root is on sys.path (pytest)
 
 
 def nbconvert_templates() -> Path:
@@ -308,9 +292,6 @@ def test_shrunk_notebook_pages_are_reused_for_the_same_page(
     changed = output.replace(">x<", ">y<")
     with pytest.raises(pytest.fail.Exception, match="shrunk again"):
         notebook_cache.on_post_page(changed, page, None)  # type: ignore[arg-type]
-
-
-template_cache = load_tool("template_cache")
 
 
 def test_compiled_templates_are_cached_and_an_edited_template_is_recompiled(

@@ -4,7 +4,6 @@ generated variant with its heading demoted."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -17,11 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def macros() -> ModuleType:
-    path = ROOT / "tools" / "macros.py"
-    spec = importlib.util.spec_from_file_location("_hw5_variants_macros", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    from tools import macros as module  # the repository root is on sys.path (pytest)
+
     return module
 
 
