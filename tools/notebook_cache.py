@@ -465,6 +465,18 @@ class _WarningCounter(logging.Handler):
         self.count += 1
 
 
+_THIS_HOOK = Path(__file__).read_bytes()  # part of every stored page's key
+
+
+def _stored_page(kind: str, *parts: str) -> Path | None:
+    """Where a processed notebook page is kept, next to the executed notebooks:
+    ``pages/<hash of this hook and parts>.<kind>.html``; None outside a build (no cache)."""
+    if _css_cache_dir is None:
+        return None
+    key = hashlib.sha256(_THIS_HOOK + b"".join(b"\0" + part.encode() for part in parts))
+    return _css_cache_dir.parent / "pages" / f"{key.hexdigest()}.{kind}.html"
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if "jupyter-wrapper" not in html:
         return html
@@ -472,13 +484,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     # Parsing a notebook page with BeautifulSoup takes a while, so the fixed HTML is stored next
     # to the executed notebooks, keyed on the page's HTML, its path and this file. A result
     # that logged a warning (a '# alt:' count mismatch) is never stored, so it warns every build.
-    stored = None
-    if _css_cache_dir is not None:
-        key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + where.encode() + b"\0"
-                             + html.encode()).hexdigest()
-        stored = _css_cache_dir.parent / "pages" / f"{key}.html"
-        if stored.is_file():
-            return stored.read_text(encoding="utf-8")
+    stored = _stored_page("fixed", where, html)
+    if stored is not None and stored.is_file():
+        return stored.read_text(encoding="utf-8")
     counter = _WarningCounter()
     log.addHandler(counter)
     try:
@@ -499,13 +507,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     # result depends only on the page and this file, so it is kept like the fixed HTML above.
     if "jupyter-wrapper" not in output:
         return output
-    if _css_cache_dir is None:
-        return shrink_inline_styles(output)
-    key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + output.encode()).hexdigest()
-    stored = _css_cache_dir.parent / "pages" / f"{key}.shrunk.html"
-    if stored.is_file():
+    stored = _stored_page("shrunk", output)
+    if stored is not None and stored.is_file():
         return stored.read_text(encoding="utf-8")
     shrunk = shrink_inline_styles(output)
-    write_atomically(stored, shrunk)
+    if stored is not None:
+        write_atomically(stored, shrunk)
     return shrunk
 
