@@ -1,12 +1,16 @@
-"""HW5 problem data and every answer, computed from the data by the other modules.
+"""HW5 problem data and every published answer, computed from the data by the other modules.
 
-The site reads its numbers from here and nowhere else: :func:`published` maps a stable key
-(``"q1b.filter"``, ``"q3b.total.weights_only"``, ...) to the value a page displays.
+The site reads every value it shows from here and nowhere else: :func:`value` maps a stable
+key (``"q1b.filter"``, ``"q3.weights_only.separable"``, ...) to the value, and :data:`ENTRIES`
+says for each key whether it is problem data or a result, and at what precision it is
+published (``decimals``; None means exact). Keys of problem data (``data=True``) are the
+numbers a page may also write out by hand; results are only ever rendered from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,17 +25,20 @@ Q1A_IMAGE = (224, 224, 3)
 Q1A_CONV_OUT_CHANNELS = 16
 Q1A_KERNEL = 3
 
-#: Q1(b): input signal, output signal, filter length (stride 1, no padding).
+#: Q1(b): input signal, output signal, filter length (stride 1, no padding), and the
+#: homework's hint (the filter's first entry).
 Q1B_X = (1, 4, 0, -2, 3)
 Q1B_Y = (-2, 2, 11)
 Q1B_FILTER_SIZE = 3
+Q1B_HINT = 2
 
 #: Q1(c): 2x2 input and 2x2 filter, transposed convolution with stride 1 and padding 0.
 Q1C_INPUT = ((-1, 2), (3, 1))
 Q1C_FILTER = ((1, -1), (0, 1))
 
 # ---------------------------------------------------------------- Q2: normalization
-#: Q2(a): the homework figure's letters, as both reports describe the shaded regions.
+#: Q2(a): the homework figure's letters, as Gemini's report reads the figure (confirmed by its
+#: reviewer; the figure itself is not available).
 Q2A_LETTERS = {"A": "batch", "B": "layer", "C": "instance"}
 
 # ---------------------------------------------------------------- Q3: depthwise separable
@@ -40,13 +47,28 @@ Q3_C_IN = 3
 Q3_C_OUT = 4
 Q3_KERNEL = 3
 
-#: The bias conventions the two reports (and their reviewers) used.
-Q3_CONVENTIONS: dict[str, tuple[bool, bool, bool]] = {
-    # name: (standard conv bias, depthwise bias, pointwise bias)
-    "weights_only": (False, False, False),
-    "all_biases": (True, True, True),
-    "pointwise_biases_only": (False, False, True),
-}
+
+@dataclass(frozen=True)
+class BiasConvention:
+    """Which layers of Q3 count a bias: the standard convolution, the depthwise stage and the
+    pointwise stage. ``name`` is the key used in answer keys and records."""
+
+    name: str
+    label: str
+    standard: bool
+    depthwise: bool
+    pointwise: bool
+
+
+#: The ways of counting Q3's parameters. The first is the reference answer: the problem says
+#: to ignore biases throughout. PyTorch's layers (``nn.Conv2d``, and two of them for the
+#: separable layer) all carry a bias by default; Keras's ``SeparableConv2D`` has one bias per
+#: output channel, after the pointwise stage.
+Q3_BIAS_CONVENTIONS: tuple[BiasConvention, ...] = (
+    BiasConvention("weights_only", "weights only", False, False, False),
+    BiasConvention("pytorch", "PyTorch's biases (every layer)", True, True, True),
+    BiasConvention("keras", "Keras's biases (one per output channel)", True, False, True),
+)
 
 # ---------------------------------------------------------------- Q4: dropout
 #: A numeric instance for Q4 (the homework's Q4 is symbolic): columns have norms 3, 5, 3.
@@ -79,151 +101,6 @@ def q1c_output() -> FloatArray:
     return conv.conv_transpose2d(Q1C_INPUT, Q1C_FILTER)
 
 
-def q2b_gradient_n1(upstream: float = 1.0, gamma: float = 1.0) -> float:
-    """Q2(b), n = 1: dL/dx_1 for any upstream gradient and gamma (the answer is 0)."""
-    return float(norm.centered_batchnorm_backward([upstream], gamma)[0])
-
-
-def q3_counts(convention: str) -> dict[str, int]:
-    """Q3 counts under a bias convention: standard conv total, depthwise, pointwise, total."""
-    try:
-        conv_bias, dw_bias, pw_bias = Q3_CONVENTIONS[convention]
-    except KeyError:
-        raise ValueError(
-            f"convention must be one of {sorted(Q3_CONVENTIONS)}, got {convention!r}"
-        ) from None
-    sep = params.depthwise_separable_params(
-        Q3_C_IN, Q3_C_OUT, Q3_KERNEL, depthwise_bias=dw_bias, pointwise_bias=pw_bias
-    )
-    depthwise, pointwise = sep.stages
-    return {
-        "standard": params.conv2d_params(Q3_C_IN, Q3_C_OUT, Q3_KERNEL, bias=conv_bias),
-        "depthwise": depthwise.total,
-        "pointwise": pointwise.total,
-        "separable": sep.total,
-    }
-
-
-def q4_instance() -> dict[str, Any]:
-    """Numeric instance of Q4: the dropout loss terms, the inference weights, X̃ and its norms."""
-    X = np.array(Q4_X, dtype=float)
-    y = np.array(Q4_Y, dtype=float)
-    w_tilde = np.array(Q4_W_TILDE, dtype=float)
-    p = Q4_P
-    gamma_tilde = dropout.tikhonov_gamma(X)
-    x_ridge = dropout.to_ridge(X, gamma_tilde)
-    residual = y - p * X @ w_tilde
-    penalty = p * (1 - p) * float(np.sum((dropout.column_norms(X) * w_tilde) ** 2))
-    return {
-        "column_norms": dropout.column_norms(X),
-        "fit_term": float(residual @ residual),
-        "penalty_term": penalty,
-        "expected_loss": dropout.expected_loss(X, y, w_tilde, p),
-        "inference_weights": dropout.inference_weights(w_tilde, p),
-        "ridge_column_norms": dropout.column_norms(x_ridge),
-    }
-
-
-def _q3(convention: str, part: str) -> Callable[[], int]:
-    return lambda: q3_counts(convention)[part]
-
-
-def _q4(field: str) -> Callable[[], Any]:
-    return lambda: q4_instance()[field]
-
-
-_PUBLISHED: dict[str, Callable[[], Any]] = {
-    "q1a.conv_params": lambda: q1a_param_comparison()["conv"],
-    "q1a.dense_params": lambda: q1a_param_comparison()["dense"],
-    "q1b.filter": q1b_filter,
-    "q1c.output": q1c_output,
-    "q2b.n1": q2b_gradient_n1,
-    **{
-        f"q3.{conv_name}.{part}": _q3(conv_name, part)
-        for conv_name in Q3_CONVENTIONS
-        for part in ("standard", "depthwise", "pointwise", "separable")
-    },
-    **{f"q4.{field}": _q4(field) for field in (
-        "column_norms", "fit_term", "penalty_term", "expected_loss",
-        "inference_weights", "ridge_column_norms",
-    )},
-}
-
-
-def published() -> dict[str, Any]:
-    """Every key a page may display, with its value (numbers or numpy arrays)."""
-    return {key: fn() for key, fn in _PUBLISHED.items()}
-
-
-def value(key: str) -> Any:
-    """The published value for ``key``; ``ValueError`` names the unknown key."""
-    if not isinstance(key, str):
-        raise TypeError(f"key must be a string, got {type(key).__name__}")
-    try:
-        return _PUBLISHED[key]()
-    except KeyError:
-        raise ValueError(f"unknown answer key {key!r}; known keys: {sorted(_PUBLISHED)}") from None
-
-
-# ---------------------------------------------------------------- Q3/Q4 pages: extra keys
-def q3_weights_only_ratio() -> float:
-    """Q3: separable / standard weights without biases, ``(k²c_in + c_in c_out)/(k²c_in c_out)``."""
-    counts = q3_counts("weights_only")
-    return counts["separable"] / counts["standard"]
-
-
-def q4_tikhonov() -> dict[str, Any]:
-    """Q4(b)-(d) on the numeric instance: the classical problem that dropout training solves.
-
-    ``gamma_scale`` is ``sqrt((1-p)/p)``, so ``Γ = gamma_scale · Γ̃``; ``dropout_minimizer`` is
-    w̃* and ``tikhonov_minimizer`` is w* for that Γ (equal to ``p · w̃*``);
-    ``ridge_column_norms_equivalent_gamma`` are the column norms of ``X Γ⁻¹`` for that Γ.
-    """
-    X = np.array(Q4_X, dtype=float)
-    y = np.array(Q4_Y, dtype=float)
-    gamma = dropout.equivalent_gamma(X, Q4_P)
-    return {
-        "p": Q4_P,
-        "gamma_scale": float(np.sqrt((1 - Q4_P) / Q4_P)),
-        "equivalent_gamma_diag": np.diag(gamma).copy(),
-        "dropout_minimizer": dropout.dropout_minimizer(X, y, Q4_P),
-        "tikhonov_minimizer": dropout.tikhonov_solution(X, y, gamma),
-        "ridge_column_norms_equivalent_gamma": dropout.column_norms(dropout.to_ridge(X, gamma)),
-        "ridge_lambda": q4_ridge_lambda(),
-    }
-
-
-def q4_ridge_lambda() -> float:
-    """Q4(c): the λ of the ridge form, measured rather than assumed.
-
-    With ``X̃ = to_ridge(X, Γ)`` and ``w̃ = Γw``, ``λ = (L(w) - ||y - X̃w̃||²) / ||w̃||²`` where
-    ``L`` is the Tikhonov objective; evaluated on the instance (Γ from 4(b), w = w̃ of 4(a)).
-    """
-    X = np.array(Q4_X, dtype=float)
-    y = np.array(Q4_Y, dtype=float)
-    w = np.array(Q4_W_TILDE, dtype=float)
-    gamma = dropout.equivalent_gamma(X, Q4_P)
-    v = gamma @ w
-    fit = y - dropout.to_ridge(X, gamma) @ v
-    return float((dropout.tikhonov_loss(X, y, w, gamma) - fit @ fit) / (v @ v))
-
-
-def _q4t(field: str) -> Callable[[], Any]:
-    return lambda: q4_tikhonov()[field]
-
-
-_PUBLISHED.update(
-    {
-        "q3.weights_only.ratio": q3_weights_only_ratio,
-        **{f"q4.{field}": _q4t(field) for field in (
-            "p", "gamma_scale", "equivalent_gamma_diag", "dropout_minimizer",
-            "tikhonov_minimizer", "ridge_column_norms_equivalent_gamma", "ridge_lambda",
-        )},
-    }
-)
-
-
-# ---------------------------------------------------------------- Q1/Q2 site additions
 def q2a_letter(kind: str) -> str:
     """Q2(a): the homework figure's letter for a normalization kind.
 
@@ -234,18 +111,211 @@ def q2a_letter(kind: str) -> str:
     return {name: letter for letter, name in Q2A_LETTERS.items()}[kind]
 
 
-def _q1a(field: str) -> Callable[[], int]:
-    return lambda: q1a_param_comparison()[field]
+def q2b_gradient_n1(upstream: float = 1.0, gamma: float = 1.0) -> float:
+    """Q2(b), n = 1: dL/dx_1 for any upstream gradient and gamma (the answer is 0)."""
+    return float(norm.centered_batchnorm_backward([upstream], gamma)[0])
 
 
-def _q2a(kind: str) -> Callable[[], str]:
+def q3_convention(name: str) -> BiasConvention:
+    """The bias convention called ``name`` (one of :data:`Q3_BIAS_CONVENTIONS`)."""
+    for convention in Q3_BIAS_CONVENTIONS:
+        if convention.name == name:
+            return convention
+    raise ValueError(f"convention must be one of {[c.name for c in Q3_BIAS_CONVENTIONS]}, "
+                     f"got {name!r}")
+
+
+def q3_counts(convention: str) -> dict[str, int]:
+    """Q3 counts under a bias convention: standard conv total, depthwise, pointwise, total."""
+    c = q3_convention(convention)
+    sep = params.depthwise_separable_params(
+        Q3_C_IN, Q3_C_OUT, Q3_KERNEL, depthwise_bias=c.depthwise, pointwise_bias=c.pointwise
+    )
+    depthwise, pointwise = sep.stages
+    return {
+        "standard": params.conv2d_params(Q3_C_IN, Q3_C_OUT, Q3_KERNEL, bias=c.standard),
+        "depthwise": depthwise.total,
+        "pointwise": pointwise.total,
+        "separable": sep.total,
+    }
+
+
+def q3_filter_weights() -> int:
+    """Q3(a): the weights of one output channel's filter, ``k * k * c_in``."""
+    return params.conv2d_params(Q3_C_IN, 1, Q3_KERNEL, bias=False)
+
+
+def q3_weights_only_ratio() -> float:
+    """Q3: separable / standard weights without biases, ``(k²c_in + c_in c_out)/(k²c_in c_out)``."""
+    counts = q3_counts("weights_only")
+    return counts["separable"] / counts["standard"]
+
+
+def _q4_arrays() -> tuple[FloatArray, FloatArray, FloatArray]:
+    return (np.array(Q4_X, dtype=float), np.array(Q4_Y, dtype=float),
+            np.array(Q4_W_TILDE, dtype=float))
+
+
+def q4_instance() -> dict[str, Any]:
+    """Numeric instance of Q4: the dropout loss terms, the inference weights, X̃ and its norms."""
+    X, y, w_tilde = _q4_arrays()
+    p = Q4_P
+    residual = y - p * X @ w_tilde
+    gamma_w = dropout.column_norms(X) * w_tilde
+    penalty = p * (1 - p) * float(gamma_w @ gamma_w)
+    return {
+        "Xw": X @ w_tilde,
+        "fit_residual": residual,
+        "gamma_w": gamma_w,
+        "mask_count": 2 ** X.size,
+        "column_norms": dropout.column_norms(X),
+        "fit_term": float(residual @ residual),
+        "penalty_term": penalty,
+        "expected_loss": dropout.expected_loss(X, y, w_tilde, p),
+        "inference_weights": dropout.inference_weights(w_tilde, p),
+        "ridge_column_norms": dropout.column_norms(
+            dropout.to_ridge(X, dropout.tikhonov_gamma(X))),
+    }
+
+
+def q4_tikhonov() -> dict[str, Any]:
+    """Q4(b)-(d) on the numeric instance: the classical problem that dropout training solves.
+
+    ``gamma_scale`` is ``sqrt((1-p)/p)``, so ``Γ = gamma_scale · Γ̃``; ``dropout_minimizer`` is
+    w̃* and ``tikhonov_minimizer`` is w* for that Γ (equal to ``p · w̃*``);
+    ``ridge_column_norms_equivalent_gamma`` are the column norms of ``X Γ⁻¹`` for that Γ.
+    """
+    X, y, _ = _q4_arrays()
+    gamma = dropout.equivalent_gamma(X, Q4_P)
+    return {
+        "gamma_scale": float(np.sqrt((1 - Q4_P) / Q4_P)),
+        "equivalent_gamma_diag": np.diag(gamma).copy(),
+        "dropout_minimizer": dropout.dropout_minimizer(X, y, Q4_P),
+        "tikhonov_minimizer": dropout.tikhonov_solution(X, y, gamma),
+        "ridge_column_norms_equivalent_gamma": dropout.column_norms(dropout.to_ridge(X, gamma)),
+        "ridge_lambda": q4_ridge_lambda(),
+        "dropout_ridge_lambda": (1 - Q4_P) / Q4_P,
+    }
+
+
+def q4_ridge_lambda() -> float:
+    """Q4(c): the λ of the ridge form, measured rather than assumed.
+
+    With ``X̃ = to_ridge(X, Γ)`` and ``w̃ = Γw``, ``λ = (L(w) - ||y - X̃w̃||²) / ||w̃||²`` where
+    ``L`` is the Tikhonov objective; evaluated on the instance (Γ from 4(b), w = w̃ of 4(a)).
+    """
+    X, y, w = _q4_arrays()
+    gamma = dropout.equivalent_gamma(X, Q4_P)
+    v = gamma @ w
+    fit = y - dropout.to_ridge(X, gamma) @ v
+    return float((dropout.tikhonov_loss(X, y, w, gamma) - fit @ fit) / (v @ v))
+
+
+# ---------------------------------------------------------------- the registry of keys
+@dataclass(frozen=True)
+class Entry:
+    """A published key: how to compute its value, whether it is problem ``data`` (a page may
+    write it out by hand, tied to this key) or a result (only ever rendered from here), and the
+    precision it is published at (``decimals``; None: exact)."""
+
+    key: str
+    compute: Callable[[], Any]
+    data: bool = False
+    decimals: int | None = None
+
+
+def _const(v: Any) -> Callable[[], Any]:
+    return lambda: v
+
+
+def _field(fn: Callable[[], dict[str, Any]], name: str) -> Callable[[], Any]:
+    return lambda: fn()[name]
+
+
+def _letter(kind: str) -> Callable[[], str]:
     return lambda: q2a_letter(kind)
 
 
-_PUBLISHED.update(
-    {
-        "q1a.inputs": _q1a("inputs"),
-        "q1a.outputs": _q1a("outputs"),
-        **{f"q2a.{kind}": _q2a(kind) for kind in Q2A_LETTERS.values()},
-    }
-)
+def _q3(convention: str, part: str) -> Callable[[], int]:
+    return lambda: q3_counts(convention)[part]
+
+
+def _entries() -> tuple[Entry, ...]:
+    out = [
+        Entry("q1a.image", _const(Q1A_IMAGE), data=True),
+        Entry("q1a.out_channels", _const(Q1A_CONV_OUT_CHANNELS), data=True),
+        Entry("q1a.kernel", _const(Q1A_KERNEL), data=True),
+        *(Entry(f"q1a.{name}", _field(q1a_param_comparison, field))
+          for name, field in (("conv_params", "conv"), ("dense_params", "dense"),
+                              ("inputs", "inputs"), ("outputs", "outputs"))),
+        Entry("q1b.x", _const(Q1B_X), data=True),
+        Entry("q1b.y", _const(Q1B_Y), data=True),
+        Entry("q1b.size", _const(Q1B_FILTER_SIZE), data=True),
+        Entry("q1b.hint", _const(Q1B_HINT), data=True),
+        Entry("q1b.windows", lambda: conv.conv1d_matrix(Q1B_X, Q1B_FILTER_SIZE)),
+        Entry("q1b.det", lambda: round(float(np.linalg.det(
+            conv.conv1d_matrix(Q1B_X, Q1B_FILTER_SIZE))), 9)),
+        Entry("q1b.filter", q1b_filter),
+        Entry("q1c.input", _const(Q1C_INPUT), data=True),
+        Entry("q1c.filter", _const(Q1C_FILTER), data=True),
+        Entry("q1c.output_size", lambda: conv.conv_transpose_output_length(
+            len(Q1C_INPUT), len(Q1C_FILTER))),
+        Entry("q1c.output", q1c_output),
+        *(Entry(f"q2a.{kind}", _letter(kind)) for kind in Q2A_LETTERS.values()),
+        Entry("q2b.n1", q2b_gradient_n1),
+        Entry("q3.image", _const(Q3_IMAGE), data=True),
+        Entry("q3.c_in", _const(Q3_C_IN), data=True),
+        Entry("q3.c_out", _const(Q3_C_OUT), data=True),
+        Entry("q3.kernel", _const(Q3_KERNEL), data=True),
+        Entry("q3.filter_weights", q3_filter_weights),
+        Entry("q3.dimension", lambda: params.separable_dimension(Q3_C_IN, Q3_C_OUT, Q3_KERNEL)),
+        Entry("q3.dimension_with_biases", lambda: params.separable_dimension(
+            Q3_C_IN, Q3_C_OUT, Q3_KERNEL, bias=True)),
+        *(Entry(f"q3.{c.name}.{part}", _q3(c.name, part))
+          for c in Q3_BIAS_CONVENTIONS
+          for part in ("standard", "depthwise", "pointwise", "separable")),
+        Entry("q3.weights_only.ratio", q3_weights_only_ratio, decimals=3),
+        Entry("q4.X", _const(Q4_X), data=True),
+        Entry("q4.y", _const(Q4_Y), data=True),
+        Entry("q4.w_tilde", _const(Q4_W_TILDE), data=True),
+        Entry("q4.p", _const(Q4_P), data=True),
+        *(Entry(f"q4.{name}", _field(q4_instance, name)) for name in (
+            "Xw", "fit_residual", "gamma_w", "mask_count",
+            "column_norms", "fit_term", "penalty_term", "expected_loss",
+            "inference_weights", "ridge_column_norms")),
+        *(Entry(f"q4.{name}", _field(q4_tikhonov, name), decimals=decimals)
+          for name, decimals in (
+              ("gamma_scale", None), ("equivalent_gamma_diag", None),
+              ("dropout_minimizer", 4), ("tikhonov_minimizer", 4),
+              ("ridge_column_norms_equivalent_gamma", None), ("ridge_lambda", None),
+              ("dropout_ridge_lambda", None))),
+    ]
+    return tuple(out)
+
+
+#: Every published key, in page order.
+ENTRIES: dict[str, Entry] = {e.key: e for e in _entries()}
+
+
+def entry(key: str) -> Entry:
+    """The :class:`Entry` of ``key``; ``ValueError`` names an unknown key."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a string, got {type(key).__name__}")
+    try:
+        return ENTRIES[key]
+    except KeyError:
+        raise ValueError(f"unknown answer key {key!r}; known keys: {sorted(ENTRIES)}") from None
+
+
+def value(key: str) -> Any:
+    """The published value of ``key`` (a number, a letter, a tuple of data or a numpy array).
+
+    >>> value("q1b.filter").tolist(), value("q2a.batch"), value("q3.weights_only.separable")
+    ([2.0, -1.0, 3.0], 'A', 39)
+    """
+    return entry(key).compute()
+
+
+def published() -> dict[str, Any]:
+    """Every key with its value."""
+    return {key: e.compute() for key, e in ENTRIES.items()}

@@ -1,216 +1,47 @@
 """Grade an answer to a HW5 sub-part, for the original problem or a seeded variant.
 
-:func:`check` compares an answer, written in the syntax below, with the answer computed by
-:mod:`hw5ref.variants` and returns a :class:`Verdict` that says exactly what is wrong: which
-entries of a vector or matrix (rows and columns counted from 1), which stage of a parameter
-count, which term of the dropout loss, plus a note when the answer matches a known mistake.
-
-Answer syntax
--------------
-* a number: ``39``, ``-3``, ``28.08``, ``2/3`` (a fraction of integers), ``1e-3``;
-* a vector: numbers separated by commas or spaces: ``2,-1,3`` or ``2 -1 3``;
-* a matrix: rows separated by ``;`` (or new lines): ``-1,3,-2; 3,-3,1; 0,3,1``;
-* JSON: ``[2, -1, 3]``, ``[[-1, 3, -2], [3, -3, 1], [0, 3, 1]]`` (fractions as strings);
-* for the counts 3(a), 3(b) and the loss 4(a), a sum ``27+12`` whose terms are graded one by
-  one (3(a): weights + biases; 3(b): depthwise + pointwise; 4(a): fit + penalty), optionally
-  with its total: ``27+12=39``.
+:func:`check` reads an answer with :mod:`hw5ref.reader` (its docstring lists the notations),
+compares it with the answer computed by :mod:`hw5ref.variants` and returns a :class:`Verdict`
+that says exactly what is wrong: which entries of a vector or matrix (rows and columns counted
+from 1), which stage of a parameter count, which term of the dropout loss, plus a note when the
+answer matches a known mistake.  For the counts 3(a), 3(b) and the loss 4(a), a sum ``27+12``
+is graded term by term (3(a): weights + biases; 3(b): depthwise + pointwise; 4(a): fit +
+penalty), optionally with its total ``27+12=39``.
 
 A number counts as correct if it equals the exact answer, or if it is a decimal with at least
 two places that is the exact answer rounded (``0.33`` or ``0.333`` for 1/3, not ``0.3``).
 
-Malformed answers (unreadable numbers, ragged rows, a wrong shape) raise
-:class:`AnswerError`, a ``ValueError``.
+Malformed answers raise :class:`hw5ref.reader.ReadError` (unreadable) or
+:class:`AnswerShapeError` (a wrong shape), both ``ValueError``.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from hw5ref import conv, variants
+from hw5ref import answers, conv, parts, variants
 from hw5ref._validate import FloatArray, integer
-from hw5ref.variants import Problem, format_number
+from hw5ref.reader import Reading, read_answer
+from hw5ref.values import compare, format_number, format_value
+from hw5ref.variants import Problem
 
-__all__ = [
-    "AnswerError",
-    "AnswerShapeError",
-    "AnswerSyntaxError",
-    "ParsedAnswer",
-    "Verdict",
-    "check",
-    "parse_answer",
-]
+__all__ = ["CHECK_PARTS", "AnswerError", "AnswerShapeError", "Verdict", "check"]
 
 _SUM_PARTS = ("3a", "3b", "4a")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.(\d*))?|\.(\d+))(?:[eE][+-]?\d+)?")
-_FRACTION = re.compile(r"([+-]?\d+)\s*/\s*(\d+)")
-_SUM_SPLIT = re.compile(r"(?<=[\d.])\s*\+\s*")
+_REFERENCE = answers.Q3_BIAS_CONVENTIONS[0].label  # the count the problem asks for
 
 
 class AnswerError(ValueError):
-    """The answer cannot be graded: it does not parse, or it has the wrong shape."""
-
-
-class AnswerSyntaxError(AnswerError):
-    """The answer text is not a number, vector, matrix or sum in the accepted syntax."""
+    """The answer cannot be graded: it has the wrong shape for the part."""
 
 
 class AnswerShapeError(AnswerError):
-    """The answer parses but has the wrong shape for the part (e.g. 2x2 for a 3x3 output)."""
-
-
-@dataclass(frozen=True)
-class ParsedAnswer:
-    """A parsed answer.
-
-    ``values`` is 0-D, 1-D or 2-D; ``tolerances`` (same shape) is how far each entry may be
-    from the exact answer (half a unit in the last written place for decimals with >= 2
-    places, else ``1e-9`` relative).  For a sum ``a+b[=t]``, ``terms`` and
-    ``term_tolerances`` hold the summands and ``values`` holds ``t`` if written, else the sum.
-    """
-
-    values: FloatArray
-    tolerances: FloatArray
-    terms: tuple[float, ...] = ()
-    term_tolerances: tuple[float, ...] = ()
-    stated_total: bool = False
-
-
-def _number(token: str) -> tuple[float, float]:
-    """Value and tolerance of one number token."""
-    text = token.strip()
-    frac = _FRACTION.fullmatch(text)
-    if frac:
-        num, den = int(frac.group(1)), int(frac.group(2))
-        if den == 0:
-            raise AnswerSyntaxError(f"cannot divide by zero in {token!r}")
-        value = float(Fraction(num, den))
-        return value, 1e-9 * max(1.0, abs(value))
-    match = _NUMBER.fullmatch(text)
-    if not match:
-        raise AnswerSyntaxError(
-            f"cannot read {token!r} as a number (use integers, decimals such as 0.25, "
-            "or fractions such as 2/3)"
-        )
-    value = float(text)
-    tol = 1e-9 * max(1.0, abs(value))
-    places = match.group(1) if match.group(1) is not None else match.group(2)
-    if places is not None and len(places) >= 2 and "e" not in text.lower():
-        tol = max(tol, 0.5 * 10.0 ** -len(places) + 1e-12)
-    return value, tol
-
-
-def _from_tokens(rows: list[list[str]], ndim: int) -> ParsedAnswer:
-    lengths = [len(r) for r in rows]
-    if len(set(lengths)) > 1:
-        detail = ", ".join(f"row {i + 1} has {n}" for i, n in enumerate(lengths))
-        raise AnswerSyntaxError(f"the rows have different lengths ({detail})")
-    pairs = [[_number(t) for t in row] for row in rows]
-    values = np.array([[v for v, _ in row] for row in pairs], dtype=np.float64)
-    tols = np.array([[t for _, t in row] for row in pairs], dtype=np.float64)
-    if ndim == 0:
-        return ParsedAnswer(values.reshape(()), tols.reshape(()))
-    if ndim == 1:
-        return ParsedAnswer(values[0], tols[0])
-    return ParsedAnswer(values, tols)
-
-
-def _reject_constant(name: str) -> Any:
-    raise AnswerSyntaxError(f"{name} is not a finite number")
-
-
-def _parse_json(text: str) -> ParsedAnswer:
-    try:
-        data = json.loads(text, parse_int=str, parse_float=str, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise AnswerSyntaxError(f"the answer looks like JSON but does not parse: {exc}") from None
-    if isinstance(data, str):
-        return _from_tokens([[data]], 0)
-    if isinstance(data, list) and data and all(isinstance(e, str) for e in data):
-        return _from_tokens([list(data)], 1)
-    if (
-        isinstance(data, list)
-        and data
-        and all(isinstance(r, list) and r and all(isinstance(e, str) for e in r) for r in data)
-    ):
-        return _from_tokens([list(r) for r in data], 2)
-    raise AnswerSyntaxError(
-        "a JSON answer must be a number, a non-empty list of numbers or a list of non-empty "
-        f"lists of numbers; got {text!r}"
-    )
-
-
-def _parse_sum(text: str) -> ParsedAnswer:
-    left, eq, right = text.partition("=")
-    if "=" in right:
-        raise AnswerSyntaxError(f"a sum may contain one '=' at most: {text!r}")
-    tokens = _SUM_SPLIT.split(left.strip())
-    if any(not t.strip() for t in tokens):
-        raise AnswerSyntaxError(f"a term of the sum {text!r} is empty")
-    pairs = [_number(t) for t in tokens]
-    if eq:
-        if not right.strip():
-            raise AnswerSyntaxError(f"nothing after '=' in {text!r}")
-        total, tol = _number(right)
-    else:
-        total = sum(v for v, _ in pairs)
-        tol = sum(t for _, t in pairs)
-    return ParsedAnswer(
-        np.array(total, dtype=np.float64),
-        np.array(tol, dtype=np.float64),
-        terms=tuple(v for v, _ in pairs),
-        term_tolerances=tuple(t for _, t in pairs),
-        stated_total=bool(eq),
-    )
-
-
-def parse_answer(text: str) -> ParsedAnswer:
-    """Parse an answer written in the syntax of this module's docstring.
-
-    Raises ``TypeError`` if ``text`` is not a string and :class:`AnswerSyntaxError` (a
-    ``ValueError``) saying what is unreadable.
-
-    >>> parse_answer("-1,3,-2; 3,-3,1").values.tolist()
-    [[-1.0, 3.0, -2.0], [3.0, -3.0, 1.0]]
-    >>> parse_answer("27 + 12").terms
-    (27.0, 12.0)
-    >>> parse_answer("1,2; 3")
-    Traceback (most recent call last):
-    ...
-    hw5ref.checker.AnswerSyntaxError: the rows have different lengths (row 1 has 2, row 2 has 1)
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"answer must be a string, got {type(text).__name__}")
-    clean = text.replace("\u2212", "-").replace("\u2013", "-").strip()
-    if not clean:
-        raise AnswerSyntaxError("the answer is empty")
-    if clean[0] in "[{\"":
-        return _parse_json(clean)
-    if clean.startswith("(") and clean.endswith(")"):
-        clean = clean[1:-1].strip()
-    rows = [r.strip() for r in re.split(r"[;\n]", clean)]
-    if len(rows) > 1 and not rows[-1]:
-        rows = rows[:-1]  # a trailing ';'
-    if len(rows) == 1 and "," not in rows[0] and ("=" in rows[0] or _SUM_SPLIT.search(rows[0])):
-        return _parse_sum(rows[0])
-    tokens: list[list[str]] = []
-    for i, row in enumerate(rows):
-        if not row:
-            raise AnswerSyntaxError(f"row {i + 1} is empty")
-        entries = [e for e in re.split(r"\s*,\s*|\s+", row)]
-        if any(not e for e in entries):
-            raise AnswerSyntaxError(f"row {i + 1} has an empty entry: {row!r}")
-        tokens.append(entries)
-    if len(tokens) > 1:
-        return _from_tokens(tokens, 2)
-    return _from_tokens(tokens, 0 if len(tokens[0]) == 1 else 1)
+    """The answer reads but has the wrong shape for the part (e.g. 2x2 for a 3x3 output)."""
 
 
 # ----------------------------------------------------------------------------- verdicts
@@ -273,7 +104,7 @@ def _describe_shape(shape: tuple[int, ...]) -> str:
     return f"a {shape[0]}x{shape[1]} matrix ({shape[0]} rows of {shape[1]} numbers)"
 
 
-def _shaped(parsed: ParsedAnswer, shape: tuple[int, ...], part: str) -> ParsedAnswer:
+def _shaped(parsed: Reading, shape: tuple[int, ...], part: str) -> Reading:
     """``parsed`` reshaped to ``shape`` when that is unambiguous, else AnswerShapeError."""
     if parsed.terms and part not in _SUM_PARTS:
         raise AnswerShapeError(
@@ -291,29 +122,24 @@ def _shaped(parsed: ParsedAnswer, shape: tuple[int, ...], part: str) -> ParsedAn
         raise AnswerShapeError(
             f"{part} expects {_describe_shape(shape)}, got {_describe_shape(got)}{hint}"
         )
-    return ParsedAnswer(parsed.values.reshape(shape), parsed.tolerances.reshape(shape),
+    return Reading(parsed.values.reshape(shape), parsed.tolerances.reshape(shape),
                         parsed.terms, parsed.term_tolerances, parsed.stated_total)
 
 
 def _close(got: FloatArray, tol: FloatArray, expected: FloatArray) -> bool:
-    return bool(np.all(np.abs(got - expected) <= tol))
+    return compare(got, expected, tol)[0]
 
 
 def _mismatches(got: FloatArray, tol: FloatArray, expected: FloatArray) -> list[str]:
-    out = []
-    for index in np.ndindex(expected.shape):
-        g, e = float(got[index]), float(expected[index])
-        if abs(g - e) > float(tol[index]):
-            where = ",".join(str(i + 1) for i in index)
-            name = {0: "", 1: f"entry {where}: ", 2: f"entry ({where}): "}[len(index)]
-            out.append(f"{name}got {_fmt(g)}, expected {_fmt(e)}")
-    return out
+    _, diffs = compare(got, expected, tol)
+    return [(f"entry {d.where}: " if expected.ndim else "")
+            + f"got {_fmt(d.claimed)}, expected {_fmt(d.expected)}" for d in diffs]
 
 
 def _grade_array(
     problem: Problem,
     part: str,
-    parsed: ParsedAnswer,
+    parsed: Reading,
     expected: FloatArray,
     mistakes: Sequence[tuple[FloatArray, str]] = (),
     alternatives: Sequence[tuple[FloatArray, str]] = (),
@@ -345,7 +171,7 @@ def _arr(value: Any) -> FloatArray:
 
 
 # ----------------------------------------------------------------------------- per part
-def _check_1b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
+def _check_1b(problem: Problem, parsed: Reading) -> Verdict:
     expected = _arr(problem.answer["filter"])
     x, y = _arr(problem.data["x"]), _arr(problem.data["y"])
     extra: list[str] = []
@@ -362,7 +188,7 @@ def _check_1b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
     return _grade_array(problem, "1b", answer, expected, mistakes, extra_details=extra)
 
 
-def _check_1c(problem: Problem, parsed: ParsedAnswer) -> Verdict:
+def _check_1c(problem: Problem, parsed: Reading) -> Verdict:
     expected = _arr(problem.answer["output"])
     x, w = _arr(problem.data["input"]), _arr(problem.data["filter"])
     stride, padding = int(problem.data["stride"]), int(problem.data["padding"])
@@ -376,7 +202,7 @@ def _check_1c(problem: Problem, parsed: ParsedAnswer) -> Verdict:
     return _grade_array(problem, "1c", parsed, expected, mistakes)
 
 
-def _check_2b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
+def _check_2b(problem: Problem, parsed: Reading) -> Verdict:
     expected = _arr(problem.answer["dL_dx"])
     if problem.seed is None:
         return _grade_array(
@@ -394,7 +220,7 @@ def _check_2b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
     return _grade_array(problem, "2b", parsed, expected, mistakes)
 
 
-def _verdict_sum_mismatch(part: str, seed: int | None, parsed: ParsedAnswer) -> Verdict | None:
+def _verdict_sum_mismatch(part: str, seed: int | None, parsed: Reading) -> Verdict | None:
     if parsed.stated_total and parsed.terms:
         total = sum(parsed.terms)
         if abs(total - float(parsed.values)) > sum(parsed.term_tolerances) + float(
@@ -409,7 +235,7 @@ def _eq(got: float, tol: float, expected: float) -> bool:
     return abs(got - expected) <= tol
 
 
-def _check_3a(problem: Problem, parsed: ParsedAnswer) -> Verdict:
+def _check_3a(problem: Problem, parsed: Reading) -> Verdict:
     answer = _shaped(parsed, (), "3a")
     seed, a, d = problem.seed, problem.answer, problem.data
     weights, biases = int(a["weights"]), int(a["biases"])
@@ -466,18 +292,18 @@ def _separable_totals(problem: Problem) -> tuple[int, ...]:
     return tuple(int(v) for v in base.answer["totals"].values())
 
 
-def _check_3b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
+def _check_3b(problem: Problem, parsed: Reading) -> Verdict:
     answer = _shaped(parsed, (), "3b")
     seed, a, d = problem.seed, problem.answer, problem.data
     dw, pw = a["depthwise"], a["pointwise"]
-    ref = int(a["totals"]["weights only"])
+    ref = int(a["totals"]["weights_only"])
     bad = _verdict_sum_mismatch("3b", seed, answer)
     if bad:
         return bad
     stage_options = {
-        name: (dw["weights"] + (dw["biases"] if dwb else 0),
-               pw["weights"] + (pw["biases"] if pwb else 0))
-        for name, (dwb, pwb) in variants.Q3_BIAS_CONVENTIONS.items()
+        c.label: (dw["weights"] + (dw["biases"] if c.depthwise else 0),
+                          pw["weights"] + (pw["biases"] if c.pointwise else 0))
+        for c in answers.Q3_BIAS_CONVENTIONS
     }
     ref_note = f"reference (weights only): {dw['weights']} + {pw['weights']} = {ref}"
     if len(answer.terms) == 2:
@@ -485,7 +311,7 @@ def _check_3b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
         for a1, s1, a2, s2, swapped in ((g1, t1, g2, t2, False), (g2, t2, g1, t1, True)):
             for name, (e_dw, e_pw) in stage_options.items():
                 if _eq(a1, s1, e_dw) and _eq(a2, s2, e_pw):
-                    stage_notes = [] if name == "weights only" else [
+                    stage_notes = [] if name == _REFERENCE else [
                         f"counted with {name} ({e_dw} + {e_pw} = {e_dw + e_pw}); {ref_note}"
                     ]
                     if swapped:
@@ -501,10 +327,16 @@ def _check_3b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
         for name, stage, got, tol, formula in stages:
             w, b = stage["weights"], stage["biases"]
             if _eq(got, tol, w) or _eq(got, tol, w + b):
-                details.append(f"{name} stage: {_fmt(got)} is right")
+                details.append(f"{name} stage: {_fmt(got)} counts that stage "
+                               f"{'with' if _eq(got, tol, w + b) else 'without'} its biases")
             else:
                 details.append(f"{name} stage: got {_fmt(got)}, expected {w} (= {formula}; "
                                f"{w + b} with {b} biases)")
+        if all("counts that stage" in d for d in details):
+            accepted = ", ".join(f"{e_dw} + {e_pw} ({name})"
+                                 for name, (e_dw, e_pw) in stage_options.items())
+            details.append("each stage is counted one of two ways, but not in a combination "
+                           f"any convention uses: {accepted}")
         return Verdict("3b", seed, False, "read as depthwise + pointwise", tuple(details))
     notes: list[str] = []
     if len(answer.terms) > 2:
@@ -513,7 +345,7 @@ def _check_3b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
     got, tol = float(answer.values), float(answer.tolerances)
     for name, (e_dw, e_pw) in stage_options.items():
         if _eq(got, tol, e_dw + e_pw):
-            if name != "weights only":
+            if name != _REFERENCE:
                 notes.append(f"counted with {name} ({e_dw} + {e_pw} = {e_dw + e_pw}); {ref_note}")
             return Verdict("3b", seed, True, f"{e_dw + e_pw} = depthwise {e_dw} + pointwise {e_pw}",
                            notes=tuple(notes))
@@ -529,7 +361,7 @@ def _check_3b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
     ]
     notes += [note for value, note in known if _eq(got, tol, value)]
     others = ", ".join(f"{e_dw + e_pw} with {name}" for name, (e_dw, e_pw) in stage_options.items()
-                       if name != "weights only")
+                       if name != _REFERENCE)
     return Verdict("3b", seed, False, f"got {_fmt(got)}, expected {ref}",
                    (f"depthwise {dw['weights']} (c_in*k*k) + pointwise {pw['weights']} "
                     f"(c_out*c_in) = {ref}; also accepted: {others}",),
@@ -541,7 +373,7 @@ def _q4_arrays(problem: Problem) -> tuple[FloatArray, FloatArray, FloatArray, fl
     return _arr(d["X"]), _arr(d["y"]), _arr(d["w_tilde"]), float(d["p"])
 
 
-def _check_4a(problem: Problem, parsed: ParsedAnswer) -> Verdict:
+def _check_4a(problem: Problem, parsed: Reading) -> Verdict:
     answer = _shaped(parsed, (), "4a")
     seed, a = problem.seed, problem.answer
     fit, penalty, loss = float(a["fit_term"]), float(a["penalty_term"]), float(a["expected_loss"])
@@ -593,7 +425,7 @@ def _check_4a(problem: Problem, parsed: ParsedAnswer) -> Verdict:
                    tuple(note for value, note in known if _eq(got, tol, value)))
 
 
-def _check_4b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
+def _check_4b(problem: Problem, parsed: Reading) -> Verdict:
     expected = _arr(problem.answer["inference_weights"])
     _, _, w, p = _q4_arrays(problem)
     mistakes = [(w / p, "you divided by p; test-time weights are p times the dropout-trained "
@@ -602,34 +434,28 @@ def _check_4b(problem: Problem, parsed: ParsedAnswer) -> Verdict:
     return _grade_array(problem, "4b", parsed, expected, mistakes)
 
 
-def _check_4cd(problem: Problem, parsed: ParsedAnswer, part: str) -> Verdict:
+def _check_4cd(problem: Problem, parsed: Reading, part: str) -> Verdict:
     a = problem.answer
-    X, _, _, p = _q4_arrays(problem)
+    X, _, _, _ = _q4_arrays(problem)
     norms = _arr(a["column_norms"])
-    alt_note = ("matches Gamma = sqrt((1-p)/p) Gamma-tilde, the Gamma of 4(b); the reference "
-                "uses Gamma = Gamma-tilde")
+    alt_note = ("matches Gamma = Gamma-tilde with lambda = (1-p)/p; the reference uses the Gamma "
+                "of 4(b), sqrt((1-p)/p) Gamma-tilde, with lambda = 1")
     if part == "4c":
-        expected, alt = _arr(a["ridge_matrix"]), _arr(a["ridge_matrix_eq3"])
+        expected, alt = _arr(a["ridge_matrix"]), _arr(a["ridge_matrix_gamma_tilde"])
         mistakes = [(X * norms, "you multiplied the columns by their norms; X Gamma^-1 divides")]
     else:
-        expected, alt = _arr(a["ridge_column_norms"]), _arr(a["ridge_column_norms_eq3"])
+        expected, alt = _arr(a["ridge_column_norms"]), _arr(a["ridge_column_norms_gamma_tilde"])
         mistakes = [(norms, "those are the column norms of X, not of X-tilde")]
     verdict = _grade_array(problem, part, parsed, expected, mistakes, [(alt, alt_note)])
     if not verdict.correct:
-        alt_text = (_fmt_array(alt))
         return Verdict(part, verdict.seed, False, verdict.summary, verdict.details,
-                       (*verdict.notes, f"with Gamma = sqrt((1-p)/p) Gamma-tilde (p = {_fmt(p)}) "
-                                        f"the answer would be {alt_text}, also accepted"))
+                       (*verdict.notes, f"with Gamma = Gamma-tilde and lambda = (1-p)/p the "
+                                        f"answer would be {format_value(alt, 'answer')}, also "
+                                        "accepted"))
     return verdict
 
 
-def _fmt_array(a: FloatArray) -> str:
-    if a.ndim == 1:
-        return ",".join(_fmt(v) for v in a)
-    return "; ".join(_fmt_array(row) for row in a)
-
-
-_CHECKERS: dict[str, Callable[[Problem, ParsedAnswer], Verdict]] = {
+_CHECKERS: dict[str, Callable[[Problem, Reading], Verdict]] = {
     "1b": _check_1b,
     "1c": _check_1c,
     "2b": _check_2b,
@@ -643,7 +469,7 @@ _CHECKERS: dict[str, Callable[[Problem, ParsedAnswer], Verdict]] = {
 
 
 def check(part: str, answer: str, seed: int | None = None) -> Verdict:
-    """Grade ``answer`` for ``part`` (one of ``variants.CHECK_PARTS``) of the original problem
+    """Grade ``answer`` for ``part`` (one of :data:`CHECK_PARTS`) of the original problem
     (``seed=None``) or of ``variants.variant(part, seed)``.
 
     Raises ``TypeError``/``ValueError`` naming ``part``, ``answer`` or ``seed`` for bad
@@ -654,17 +480,18 @@ def check(part: str, answer: str, seed: int | None = None) -> Verdict:
     True
     >>> print(check("1c", "-1,3,-2; 3,0,-1; 0,3,1").render(), end="")
     1c (original problem): wrong - 2 of 9 entries differ
-      entry (2,2): got 0, expected -3
-      entry (2,3): got -1, expected 1
-    >>> print(check("3b", "30+16").render(), end="")
+      entry (2, 2): got 0, expected -3
+      entry (2, 3): got -1, expected 1
+    >>> print(check("3b", "30+16").render(), end="")  # doctest: +NORMALIZE_WHITESPACE
     3b (original problem): correct - depthwise 30 + pointwise 16 = 46
-    note: counted with all biases (30 + 16 = 46); reference (weights only): 27 + 12 = 39
+    note: counted with PyTorch's biases (every layer) (30 + 16 = 46);
+    reference (weights only): 27 + 12 = 39
     """
-    name = variants.normalize_part(part, variants.CHECK_PARTS)
+    name = parts.normalize(part, CHECK_PARTS)
     if seed is not None:
         seed = integer(seed, "seed", 0)
-    parsed = parse_answer(answer)
-    return _CHECKERS[name](_problem("4" if name.startswith("4") else name, seed), parsed)
+    parsed = read_answer(answer)
+    return _CHECKERS[name](_problem(variants.family(name), seed), parsed)
 
 
 @functools.lru_cache(maxsize=256)
@@ -672,3 +499,7 @@ def _problem(part: str, seed: int | None) -> Problem:
     """The (read-only here) problem a check grades against; cached because grading the four
     parts of Q4, or 3a next to 3b, needs the same instance again."""
     return variants.original(part) if seed is None else variants.variant(part, seed)
+
+
+#: Sub-parts whose answers :func:`check` grades, in the order of :data:`hw5ref.parts.SUBPARTS`.
+CHECK_PARTS: tuple[str, ...] = tuple(p.name for p in parts.SUBPARTS if p.name in _CHECKERS)

@@ -1,4 +1,7 @@
-"""The Q4(a) derivation as a list of checkable lines.
+"""Derivations as data: the Q4(a) derivation as checkable lines, and exact elimination.
+
+:func:`eliminate` solves a square linear system by Gaussian elimination in exact fractions and
+returns every row operation, so a page can show the steps (Q1(b)) computed, not typed.
 
 Each :class:`Step` pairs the LaTeX of one line of the derivation with a Python function that
 evaluates exactly that expression for concrete ``X`` (n, d), ``y`` (n,), ``w`` (d,) and keep
@@ -17,20 +20,20 @@ is taken are evaluated in closed form.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from hw5ref._validate import FloatArray, probability, regression_data
+from hw5ref._validate import FloatArray, probability, real_array, regression_data
+from hw5ref.dropout import MAX_MASK_ENTRIES, masks
 
-__all__ = ["DROPOUT_DERIVATION", "MAX_MASK_ENTRIES", "Step", "evaluate", "evaluate_all"]
-
-#: Largest ``n*d`` for which a line that still contains an expectation is evaluated
-#: (by enumerating ``2**(n*d)`` masks).
-MAX_MASK_ENTRIES = 16
+__all__ = [
+    "DROPOUT_DERIVATION", "MAX_MASK_ENTRIES", "Elimination", "Step", "eliminate", "evaluate",
+    "evaluate_all",
+]
 
 LineFunction = Callable[[FloatArray, FloatArray, FloatArray, float], Any]
 
@@ -50,25 +53,13 @@ class Step:
     fn: LineFunction
 
 
-def _masks(shape: tuple[int, ...], p: float) -> list[tuple[FloatArray, float]]:
-    """Every 0/1 mask of ``shape`` with its probability ``p**kept * (1-p)**dropped``."""
-    size = int(np.prod(shape))
-    if size > MAX_MASK_ENTRIES:
-        raise ValueError(
-            f"X has {size} entries; lines containing an expectation are evaluated by "
-            f"enumerating masks, limited to {MAX_MASK_ENTRIES} entries"
-        )
-    out = []
-    for bits in itertools.product((0.0, 1.0), repeat=size):
-        mask = np.array(bits).reshape(shape)
-        kept = int(mask.sum())
-        out.append((mask, p**kept * (1 - p) ** (size - kept)))
-    return out
-
-
 def _expect(fn: Callable[[FloatArray], Any], shape: tuple[int, ...], p: float) -> Any:
     """``E_R[fn(R)]`` over independent Bernoulli(p) masks ``R`` of ``shape`` (exact)."""
-    return sum(weight * np.asarray(fn(mask)) for mask, weight in _masks(shape, p))
+    size = int(np.prod(shape))
+    if size > MAX_MASK_ENTRIES:  # the shape is X's: name X, as every argument error does
+        raise ValueError(f"X has {size} entries; a line with an expectation enumerates "
+                         f"2**{size} masks, which is limited to {MAX_MASK_ENTRIES} entries")
+    return sum(weight * np.asarray(fn(mask)) for mask, weight in masks(shape, p))
 
 
 def _line_definition(X: FloatArray, y: FloatArray, w: FloatArray, p: float) -> float:
@@ -205,3 +196,54 @@ def evaluate_all(X: Any, y: Any, w: Any, p: float) -> list[float]:
     [3.5, 3.5, 3.5, 3.5, 3.5, 3.5, 3.5]
     """
     return [evaluate(step, X, y, w, p) for step in DROPOUT_DERIVATION]
+
+
+@dataclass(frozen=True)
+class Elimination:
+    """Gaussian elimination of ``A w = y``, exactly.
+
+    ``operations``: ``(i, f, j)`` for "row i minus f times row j" (rows counted from 1), in the
+    order applied, and ``(i, None, j)`` for a swap of rows i and j; ``rows``: the
+    upper-triangular augmented system ``[U | c]`` they produce; ``solution``: ``w`` by back
+    substitution.
+    """
+
+    operations: tuple[tuple[int, Fraction | None, int], ...]
+    rows: tuple[tuple[Fraction, ...], ...]
+    solution: tuple[Fraction, ...]
+
+
+def eliminate(A: Any, y: Any) -> Elimination:
+    """Solve the square system ``A w = y`` by Gaussian elimination in exact fractions.
+
+    ``A``: (n, n) with full rank, ``y``: (n,); entries are read as exact fractions (integers
+    and short decimals stay exact). ``ValueError`` if ``A`` is singular.
+
+    >>> e = eliminate([[1, 4, 0], [4, 0, -2], [0, -2, 3]], [-2, 2, 11])
+    >>> [str(v) for v in e.solution], e.operations[0]
+    (['2', '-1', '3'], (2, Fraction(4, 1), 1))
+    """
+    a = real_array(A, "A", ndim=2)
+    b = real_array(y, "y", ndim=1)
+    n = a.shape[0]
+    if a.shape != (n, n) or b.shape != (n,):
+        raise ValueError(f"A must be square and y match it, got shapes {a.shape} and {b.shape}")
+    rows = [[Fraction(float(v)).limit_denominator(10**9) for v in (*a[i], b[i])]
+            for i in range(n)]
+    operations: list[tuple[int, Fraction | None, int]] = []
+    for col in range(n):
+        pivot = next((r for r in range(col, n) if rows[r][col] != 0), None)
+        if pivot is None:
+            raise ValueError("A is singular: the system has no unique solution")
+        if pivot != col:
+            rows[col], rows[pivot] = rows[pivot], rows[col]
+            operations.append((col + 1, None, pivot + 1))
+        for r in range(col + 1, n):
+            factor = rows[r][col] / rows[col][col]
+            if factor != 0:
+                rows[r] = [u - factor * v for u, v in zip(rows[r], rows[col], strict=True)]
+                operations.append((r + 1, factor, col + 1))
+    w = [Fraction(0)] * n
+    for r in reversed(range(n)):
+        w[r] = (rows[r][n] - sum(rows[r][c] * w[c] for c in range(r + 1, n))) / rows[r][r]
+    return Elimination(tuple(operations), tuple(tuple(r) for r in rows), tuple(w))

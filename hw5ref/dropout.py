@@ -18,6 +18,7 @@ Argument errors raise ``TypeError``/``ValueError`` whose message starts with the
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "expected_loss",
     "inference_weights",
     "masked_loss",
+    "masks",
     "monte_carlo_loss",
     "tikhonov_gamma",
     "tikhonov_loss",
@@ -41,6 +43,41 @@ __all__ = [
     "to_ridge",
 ]
 
+
+#: Largest number of mask entries :func:`masks` enumerates (2**16 masks).
+MAX_MASK_ENTRIES = 16
+
+
+def masks(shape: tuple[int, ...], p: float) -> Iterator[tuple[FloatArray, float]]:
+    """Every 0/1 dropout mask of ``shape`` with its probability ``p**kept * (1-p)**dropped``.
+
+    Entries are independent Bernoulli(p) (``p`` is the keep probability); there are
+    ``2**size`` masks, so ``size`` is limited to :data:`MAX_MASK_ENTRIES`.
+
+    >>> [(m.tolist(), w) for m, w in masks((1, 2), 0.5)]
+    [([[0.0, 0.0]], 0.25), ([[0.0, 1.0]], 0.25), ([[1.0, 0.0]], 0.25), ([[1.0, 1.0]], 0.25)]
+    """
+    # Validate now, not on the first next(): a generator function would defer these errors.
+    if not isinstance(shape, tuple | list):
+        raise TypeError(f"shape must be a tuple of integers, got {type(shape).__name__}")
+    dims = tuple(integer(d, "shape", 1) for d in shape)
+    p = probability(p)
+    size = 1
+    for d in dims:
+        size *= d
+    if size > MAX_MASK_ENTRIES:
+        raise ValueError(
+            f"shape has {size} entries; enumerating 2**{size} masks is limited to "
+            f"{MAX_MASK_ENTRIES} entries"
+        )
+    return _masks(dims, size, p)
+
+
+def _masks(shape: tuple[int, ...], size: int, p: float) -> Iterator[tuple[FloatArray, float]]:
+    for bits in itertools.product((0.0, 1.0), repeat=size):
+        mask = np.array(bits).reshape(shape)
+        kept = int(mask.sum())
+        yield mask, p**kept * (1 - p) ** (size - kept)
 
 
 def _xy(X: Any, y: Any) -> tuple[FloatArray, FloatArray]:
@@ -110,9 +147,9 @@ def expected_loss(X: Any, y: Any, w: Any, p: float) -> float:
     return float(r @ r + p * (1 - p) * (gw @ gw))
 
 
-def enumerate_expected_loss(X: Any, y: Any, w: Any, p: float, max_entries: int = 16) -> float:
-    """``E_R ||y - (R⊙X)w||²`` by summing over all ``2**(n*d)`` masks, each weighted by
-    ``p**(#kept) * (1-p)**(#dropped)``.  A brute-force check for tiny X (n*d <= max_entries).
+def enumerate_expected_loss(X: Any, y: Any, w: Any, p: float) -> float:
+    """``E_R ||y - (R⊙X)w||²`` by summing over all ``2**(n*d)`` masks of :func:`masks`, each
+    weighted by its probability.  A brute-force check for tiny X (n*d <= 16).
 
     ``X``: (n, d), ``y``: (n,), ``w``: (d,) -> float; cost grows as ``2**(n*d)``.
 
@@ -120,16 +157,11 @@ def enumerate_expected_loss(X: Any, y: Any, w: Any, p: float, max_entries: int =
     0.5
     """
     X, y, w = regression_data(X, y, w)
-    p = probability(p)
-    limit = integer(max_entries, "max_entries", 1)
-    size = X.size
-    if size > limit:
-        raise ValueError(f"X has {size} entries; enumeration is limited to max_entries={limit}")
+    if X.size > MAX_MASK_ENTRIES:
+        raise ValueError(f"X has {X.size} entries; enumeration is limited to "
+                         f"{MAX_MASK_ENTRIES}")
     total = 0.0
-    for bits in itertools.product((0.0, 1.0), repeat=size):
-        mask = np.array(bits).reshape(X.shape)
-        kept = int(mask.sum())
-        weight = p**kept * (1 - p) ** (size - kept)
+    for mask, weight in masks(X.shape, p):
         r = y - (mask * X) @ w
         total += weight * float(r @ r)
     return total

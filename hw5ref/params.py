@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from hw5ref._validate import flag, integer, pair
 
-__all__ = ["ParamCount", "Stage", "conv2d_params", "depthwise_separable_params"]
+__all__ = [
+    "ParamCount", "Stage", "conv2d_params", "depthwise_separable_params", "separable_dimension",
+]
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,24 @@ def depthwise_separable_params(
             _stage("pointwise", (c_out, c_in, 1, 1), c_out, pw_bias),
         )
     )
+
+
+def separable_dimension(c_in: int, c_out: int, kernel: int | tuple[int, int],
+                        bias: bool = False) -> int:
+    """How many independent numbers a depthwise-separable layer has, as a function of its input:
+    ``c_in * (c_out + kh*kw - 1)``, plus ``c_out`` with biases.
+
+    The layer equals a standard convolution whose kernel for output ``o`` and input ``c`` is
+    ``P[o, c] * D[c]`` (depthwise filter ``D[c]``, pointwise matrix ``P``). For each input
+    channel that is a rank-one ``c_out x (kh*kw)`` block, which has ``c_out + kh*kw - 1``
+    degrees of freedom: scaling ``D[c]`` by ``a`` and ``P[:, c]`` by ``1/a`` changes nothing.
+    With nothing between the stages, depthwise biases fold into the pointwise bias, so the
+    biases add ``c_out`` independent numbers, not ``c_in + c_out``.
+
+    >>> separable_dimension(3, 4, 3), separable_dimension(3, 4, 3, bias=True)
+    (36, 40)
+    """
+    c_in = integer(c_in, "c_in", 1)
+    c_out = integer(c_out, "c_out", 1)
+    kh, kw = pair(kernel, "kernel", 1)
+    return c_in * (c_out + kh * kw - 1) + (c_out if flag(bias, "bias") else 0)

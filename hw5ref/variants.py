@@ -32,42 +32,45 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from hw5ref import answers, conv, dropout, norm, params
+from hw5ref import answers, conv, dropout, norm, params, parts
 from hw5ref._validate import FloatArray, integer
+from hw5ref.values import format_number, format_value, plain
 
 __all__ = [
-    "CHECK_PARTS",
-    "Q3_BIAS_CONVENTIONS",
-    "Q4_KEEP_PROBABILITIES",
+    "RANGES",
     "VARIANT_PARTS",
     "Problem",
-    "format_number",
-    "normalize_part",
+    "family",
     "original",
     "variant",
 ]
 
-#: Sub-parts that :func:`variant` can generate.
+#: Sub-parts that :func:`variant` can generate; ``4`` covers 4(a)-4(d).
 VARIANT_PARTS: tuple[str, ...] = ("1b", "1c", "2b", "3a", "3b", "4")
-#: Sub-parts whose answers :mod:`hw5ref.checker` grades; ``4a``-``4d`` are read from part ``4``.
-CHECK_PARTS: tuple[str, ...] = ("1b", "1c", "2b", "3a", "3b", "4a", "4b", "4c", "4d")
 
-#: Keep probabilities used by Q4 variants: sqrt(p / (1 - p)) is 1, 2 and 3 for these.
-Q4_KEEP_PROBABILITIES: tuple[float, ...] = (0.5, 0.8, 0.9)
-
-#: Bias conventions for Q3(b): name -> (depthwise bias, pointwise bias).  The first one is the
-#: reference answer (the homework counts weights only); the others are accepted with a note.
-Q3_BIAS_CONVENTIONS: dict[str, tuple[bool, bool]] = {
-    "weights only": (False, False),
-    "all biases": (True, True),
-    "pointwise biases only": (False, True),
-    "depthwise biases only": (True, False),
+#: What the generators draw: inclusive ranges ``(low, high)``, or the choices for ``3.kernel``
+#: and ``4.keep_probability`` (sqrt(p / (1 - p)) is 1, 2 and 3 for these). The one definition
+#: the generators use and the instructors page shows.
+RANGES: dict[str, tuple[int, ...] | tuple[float, ...]] = {
+    "1b.filter_length": (2, 4),
+    "1c.input_size": (2, 3),
+    "1c.filter_size": (2, 3),
+    "1c.stride": (1, 2),
+    "1c.padding": (0, 1),
+    "1c.output_size": (2, 6),
+    "2b.batch_size": (2, 5),
+    "3.kernel": (3, 5, 7),
+    "4.keep_probability": (0.5, 0.8, 0.9),
 }
+
+
+def _draw(rng: np.random.Generator, name: str) -> int:
+    low, high = RANGES[name]
+    return int(rng.integers(int(low), int(high), endpoint=True))
 
 _FAMILY = {"1b": 12, "1c": 13, "2b": 22, "3a": 3, "3b": 3, "4": 4}
 _MAX_TRIES = 10_000
@@ -138,88 +141,34 @@ class Problem:
 
 
 # ----------------------------------------------------------------------------- formatting
-def format_number(x: float) -> str:
-    """Short exact text for a number: an integer, a decimal with at most 6 places, a fraction
-    ``a/b`` with ``b <= 1000``, or failing those 8 significant digits.
-
-    >>> format_number(3.0), format_number(28.080000000000002), format_number(1 / 3)
-    ('3', '28.08', '1/3')
-    >>> format_number(-0.0), format_number(2 ** 0.5)
-    ('0', '1.4142136')
-    """
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
-        raise TypeError(f"x must be a real number, got {type(x).__name__}")
-    v = float(x)
-    if not math.isfinite(v):
-        raise ValueError(f"x must be finite, got {v}")
-    if v == round(v) and abs(v) < 1e15:
-        return str(round(v)) if v != 0 else "0"
-    for places in range(7):
-        scaled = v * 10**places
-        if abs(scaled - round(scaled)) < 1e-9 * max(1.0, abs(scaled)):
-            text = f"{round(scaled) / 10**places:.{places}f}"
-            return "0" if float(text) == 0 else text
-    frac = Fraction(v).limit_denominator(1000)
-    if abs(float(frac) - v) < 1e-9 * max(1.0, abs(v)):
-        return f"{frac.numerator}/{frac.denominator}"
-    return f"{v:.8g}"
-
-
-def _tex_number(x: float) -> str:
-    text = format_number(x)
-    if "/" in text:
-        num, den = text.lstrip("-").split("/")
-        return ("-" if text.startswith("-") else "") + rf"\tfrac{{{num}}}{{{den}}}"
-    return text
-
-
 def _tex_vector(v: Sequence[float] | FloatArray) -> str:
-    return "[" + r",\ ".join(_tex_number(float(e)) for e in v) + "]"
+    return format_value(v, "tex")
 
 
 def _tex_matrix(m: FloatArray | Sequence[Sequence[float]]) -> str:
-    rows = [" & ".join(_tex_number(float(e)) for e in row) for row in m]
-    return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+    return format_value(m, "tex")
 
 
-def _text_vector(v: Sequence[float] | FloatArray) -> str:
-    return ",".join(format_number(float(e)) for e in v)
+def _tex_number(x: float) -> str:
+    return format_value(x, "tex")
 
 
-def _text_matrix(m: FloatArray | Sequence[Sequence[float]]) -> str:
-    return "; ".join(_text_vector(row) for row in m)
+def _json(value: Any) -> Any:
+    return plain(value, digits=12)
 
 
-def _json_number(x: float) -> int | float:
-    v = float(x)
-    return round(v) if abs(v - round(v)) < 1e-9 else round(v, 10)
-
-
-def _json_vector(v: Sequence[float] | FloatArray) -> list[int | float]:
-    return [_json_number(float(e)) for e in v]
-
-
-def _json_matrix(m: FloatArray | Sequence[Sequence[float]]) -> list[list[int | float]]:
-    return [_json_vector(row) for row in m]
+def _answer(value: Any) -> str:
+    return format_value(value, "answer")
 
 
 # ----------------------------------------------------------------------------- parts
-def normalize_part(part: Any, allowed: Sequence[str] = VARIANT_PARTS) -> str:
-    """Canonical name of a sub-part: ``"Q1(b)"``, ``"q1b"`` and ``" 1B "`` all give ``"1b"``.
+def family(part: str) -> str:
+    """The variant family of a sub-part: ``"4a"``-``"4d"`` belong to ``"4"``.
 
-    Raises ``TypeError`` for a non-string and ``ValueError`` (listing ``allowed``) for an
-    unknown part.
-
-    >>> normalize_part("Q1(b)"), normalize_part("4", ("4",))
-    ('1b', '4')
+    >>> family("4c"), family("1b")
+    ('4', '1b')
     """
-    if not isinstance(part, str):
-        raise TypeError(f"part must be a string such as '1b', got {type(part).__name__}")
-    name = part.strip().lower().replace("(", "").replace(")", "").replace(" ", "")
-    name = name.removeprefix("q")
-    if name not in allowed:
-        raise ValueError(f"part must be one of {', '.join(allowed)}; got {part!r}")
-    return name
+    return "4" if part.startswith("4") else part
 
 
 def _rng(part: str, seed: int) -> np.random.Generator:
@@ -256,11 +205,11 @@ def _problem_1b(x: FloatArray, y: FloatArray, k: int, seed: int | None) -> Probl
         part="1b",
         seed=seed,
         title="1(b) Recovering a 1-D filter",
-        data={"x": _json_vector(x), "y": _json_vector(y), "filter_size": k, "stride": 1,
+        data={"x": _json(x), "y": _json(y), "filter_size": k, "stride": 1,
               "padding": 0},
-        answer={"filter": _json_vector(w), "window_matrix": _json_matrix(windows),
+        answer={"filter": _json(w), "window_matrix": _json(windows),
                 "window_rank": rank},
-        checks={"1b": _text_vector(w)},
+        checks={"1b": _answer(w)},
         statement=statement,
         solution=solution,
     )
@@ -268,7 +217,7 @@ def _problem_1b(x: FloatArray, y: FloatArray, k: int, seed: int | None) -> Probl
 
 def _variant_1b(seed: int) -> Problem:
     rng = _rng("1b", seed)
-    k = int(rng.integers(2, 4, endpoint=True))
+    k = _draw(rng, "1b.filter_length")
     n = 2 * k - 1 + int(rng.integers(0, 1, endpoint=True))
     w = _nonzero_ints(rng, -3, 3, k)
     for _ in range(_MAX_TRIES):
@@ -278,7 +227,7 @@ def _variant_1b(seed: int) -> Problem:
     else:  # pragma: no cover - full rank is drawn within a few tries
         raise RuntimeError("could not draw an input with a full-rank window matrix")
     problem = _problem_1b(x, conv.conv1d(x, w), k, seed)
-    if problem.answer["filter"] != _json_vector(w):  # pragma: no cover - internal consistency
+    if problem.answer["filter"] != _json(w):  # pragma: no cover - internal consistency
         raise RuntimeError("recover_filter did not return the filter the variant was built from")
     return problem
 
@@ -309,10 +258,10 @@ def _problem_1c(x: FloatArray, w: FloatArray, stride: int, padding: int,
         part="1c",
         seed=seed,
         title="1(c) Transposed convolution",
-        data={"input": _json_matrix(x), "filter": _json_matrix(w), "stride": stride,
+        data={"input": _json(x), "filter": _json(w), "stride": stride,
               "padding": padding},
-        answer={"output": _json_matrix(out), "output_shape": [ho, wo]},
-        checks={"1c": _text_matrix(out)},
+        answer={"output": _json(out), "output_shape": [ho, wo]},
+        checks={"1c": _answer(out)},
         statement=statement,
         solution=solution,
     )
@@ -321,12 +270,14 @@ def _problem_1c(x: FloatArray, w: FloatArray, stride: int, padding: int,
 def _variant_1c(seed: int) -> Problem:
     rng = _rng("1c", seed)
     for _ in range(_MAX_TRIES):
-        h, wd = (int(v) for v in rng.integers(2, 3, size=2, endpoint=True))
-        k = int(rng.integers(2, 3, endpoint=True))
-        stride = int(rng.integers(1, 2, endpoint=True))
-        padding = int(rng.integers(0, 1, endpoint=True))
+        low, high = RANGES["1c.input_size"]
+        h, wd = (int(v) for v in rng.integers(int(low), int(high), size=2, endpoint=True))
+        k = _draw(rng, "1c.filter_size")
+        stride = _draw(rng, "1c.stride")
+        padding = _draw(rng, "1c.padding")
         sizes = [(n - 1) * stride - 2 * padding + k for n in (h, wd)]
-        if min(sizes) >= 2 and max(sizes) <= 6:
+        smallest, largest = RANGES["1c.output_size"]
+        if min(sizes) >= smallest and max(sizes) <= largest:
             break
     else:  # pragma: no cover
         raise RuntimeError("could not draw valid transposed-convolution sizes")
@@ -338,7 +289,7 @@ def _variant_1c(seed: int) -> Problem:
 # ----------------------------------------------------------------------------- 2(b)
 def _variant_2b(seed: int) -> Problem:
     rng = _rng("2b", seed)
-    n = int(rng.integers(2, 5, endpoint=True))
+    n = _draw(rng, "2b.batch_size")
     gamma = float(rng.integers(1, 4, endpoint=True))
     beta = float(rng.integers(-3, 3, endpoint=True))
     x = rng.integers(-5, 5, size=n, endpoint=True).astype(np.float64)
@@ -370,11 +321,11 @@ def _variant_2b(seed: int) -> Problem:
         part="2b",
         seed=seed,
         title="2(b) Backward pass of a mean-only batch norm",
-        data={"n": n, "x": _json_vector(x), "gamma": _json_number(gamma),
-              "beta": _json_number(beta), "upstream": _json_vector(g)},
-        answer={"dL_dx": _json_vector(dx), "mean_upstream": _json_number(mean_g),
-                "n1": _json_number(answers.q2b_gradient_n1())},
-        checks={"2b": _text_vector(dx)},
+        data={"n": n, "x": _json(x), "gamma": _json(gamma),
+              "beta": _json(beta), "upstream": _json(g)},
+        answer={"dL_dx": _json(dx), "mean_upstream": _json(mean_g),
+                "n1": _json(answers.q2b_gradient_n1())},
+        checks={"2b": _answer(dx)},
         statement=statement,
         solution=solution,
     )
@@ -397,7 +348,7 @@ def _original_2b() -> Problem:
         seed=None,
         title="2(b) Backward pass of a mean-only batch norm",
         data={"n": 1},
-        answer={"dL_dx": [_json_number(value)], "n1": _json_number(value)},
+        answer={"dL_dx": [_json(value)], "n1": _json(value)},
         checks={"2b": format_number(value)},
         statement=statement,
         solution=solution,
@@ -409,7 +360,7 @@ def _q3_layer(seed: int) -> tuple[int, int, int, int]:
     rng = _rng("3a", seed)
     c_in = int(rng.integers(2, 8, endpoint=True))
     c_out = int(rng.integers(2, 16, endpoint=True))
-    k = int(rng.choice([3, 5, 7]))
+    k = int(rng.choice(list(RANGES["3.kernel"])))
     image = int(rng.choice([32, 64, 128, 224]))
     return c_in, c_out, k, image
 
@@ -447,12 +398,13 @@ def _problem_3a(c_in: int, c_out: int, k: int, image: int, seed: int | None) -> 
 def _problem_3b(c_in: int, c_out: int, k: int, image: int, seed: int | None) -> Problem:
     stages: dict[str, dict[str, int]] = {}
     totals: dict[str, int] = {}
-    for name, (dw_bias, pw_bias) in Q3_BIAS_CONVENTIONS.items():
+    for convention in answers.Q3_BIAS_CONVENTIONS:
         count = params.depthwise_separable_params(
-            c_in, c_out, k, depthwise_bias=dw_bias, pointwise_bias=pw_bias
+            c_in, c_out, k, depthwise_bias=convention.depthwise,
+            pointwise_bias=convention.pointwise,
         )
-        totals[name] = count.total
-        if name == "all biases":
+        totals[convention.name] = count.total
+        if convention.name == "pytorch":
             for stage in count.stages:
                 stages[stage.name] = {"weights": stage.weights, "biases": stage.biases}
     dw, pw = stages["depthwise"], stages["pointwise"]
@@ -467,18 +419,18 @@ def _problem_3b(c_in: int, c_out: int, k: int, image: int, seed: int | None) -> 
         f"Depthwise: {c_in} filters of {k}×{k}, ${c_in} \\cdot {k} \\cdot {k} = {dw['weights']}$ "
         f"weights. Pointwise: {c_out} filters of 1×1×{c_in}, ${c_out} \\cdot {c_in} = "
         f"{pw['weights']}$ weights. Total ${dw['weights']} + {pw['weights']} = "
-        f"{totals['weights only']}$.\n\n"
-        f"Other bias conventions: all biases ${dw['weights'] + dw['biases']} + "
-        f"{pw['weights'] + pw['biases']} = {totals['all biases']}$; pointwise biases only "
-        f"${totals['pointwise biases only']}$; depthwise biases only "
-        f"${totals['depthwise biases only']}$."
+        f"{totals['weights_only']}$.\n\n"
+        f"With biases: PyTorch's two layers (every layer has a bias) "
+        f"${dw['weights'] + dw['biases']} + {pw['weights'] + pw['biases']} = "
+        f"{totals['pytorch']}$; Keras's SeparableConv2D (one bias per output channel) "
+        f"${totals['keras']}$."
     )
     return Problem(
         part="3b",
         seed=seed,
         title="3(b) Parameters of a depthwise-separable convolution",
         data={"c_in": c_in, "c_out": c_out, "kernel": k, "image": [image, image, c_in]},
-        answer={"total": totals["weights only"], "depthwise": dw, "pointwise": pw,
+        answer={"total": totals["weights_only"], "depthwise": dw, "pointwise": pw,
                 "totals": totals},
         checks={"3b": f"{dw['weights']}+{pw['weights']}"},
         statement=statement,
@@ -506,17 +458,17 @@ def _problem_4(X: FloatArray, y: FloatArray, w_tilde: FloatArray, p: float,
                seed: int | None) -> Problem:
     norms = dropout.column_norms(X)
     gamma_tilde = dropout.tikhonov_gamma(X)
-    gamma_eq3 = dropout.equivalent_gamma(X, p)
+    gamma = dropout.equivalent_gamma(X, p)
     fit_residual = y - p * (X @ w_tilde)
     fit = float(fit_residual @ fit_residual)
     penalty = p * (1 - p) * float(np.sum((norms * w_tilde) ** 2))
     loss = dropout.expected_loss(X, y, w_tilde, p)
     w_inf = dropout.inference_weights(w_tilde, p)
-    ridge = dropout.to_ridge(X, gamma_tilde)
-    ridge_eq3 = dropout.to_ridge(X, gamma_eq3)
+    ridge = dropout.to_ridge(X, gamma)
+    ridge_tilde = dropout.to_ridge(X, gamma_tilde)
     ridge_norms = dropout.column_norms(ridge)
-    ridge_norms_eq3 = dropout.column_norms(ridge_eq3)
-    scale = math.sqrt(p / (1 - p)) if p < 1 else math.inf
+    ridge_norms_tilde = dropout.column_norms(ridge_tilde)
+    scale = math.sqrt((1 - p) / p)
     statement = (
         "Linear regression is trained with dropout: each entry of $X$ is kept independently "
         r"with probability $p$ (mask $R$, $R_{ij} \sim \mathrm{Bernoulli}(p)$). Take"
@@ -526,9 +478,11 @@ def _problem_4(X: FloatArray, y: FloatArray, w_tilde: FloatArray, p: float,
         r"$\lVert y - pX\tilde w\rVert^2$ plus the penalty "
         r"$p(1-p)\lVert\tilde\Gamma\tilde w\rVert^2$, $\tilde\Gamma = "
         r"\mathrm{diag}(\lVert X_{:,j}\rVert)$." "\n\n"
-        r"(b) Which weights $w$ should be used at test time, without dropout?" "\n\n"
-        r"(c) With $\Gamma = \tilde\Gamma$, compute the ridge data matrix "
-        r"$\tilde X = X\Gamma^{-1}$." "\n\n"
+        r"(b) Which weights $w$ should be used at test time, without dropout, and which "
+        r"$\Gamma$ makes the dropout objective $\lVert y - Xw\rVert^2 + \lVert\Gamma w\rVert^2$?"
+        "\n\n"
+        r"(c) With that $\Gamma$, compute the ridge data matrix $\tilde X = X\Gamma^{-1}$ "
+        r"(so that $\lambda = 1$)." "\n\n"
         r"(d) What are the column norms of $\tilde X$?"
     )
     solution = (
@@ -536,43 +490,42 @@ def _problem_4(X: FloatArray, y: FloatArray, w_tilde: FloatArray, p: float,
         f"$\\tilde\\Gamma = \\mathrm{{diag}}{_tex_vector(norms)}$.\n\n"
         f"(a) fit ${_tex_number(fit)}$ + penalty ${_tex_number(penalty)}$ = "
         f"${_tex_number(loss)}$.\n\n"
-        f"(b) $w = p\\tilde w = {_tex_vector(w_inf)}$ (the $\\Gamma$ of the classical "
-        r"objective is then $\sqrt{(1-p)/p}\,\tilde\Gamma = \mathrm{diag}"
-        f"{_tex_vector(np.diag(gamma_eq3))}$).\n\n"
+        f"(b) $w = p\\tilde w = {_tex_vector(w_inf)}$ and "
+        r"$\Gamma = \sqrt{(1-p)/p}\,\tilde\Gamma = \mathrm{diag}"
+        f"{_tex_vector(np.diag(gamma))}$.\n\n"
         f"(c) $\\tilde X = {_tex_matrix(ridge)}$.\n\n"
-        f"(d) ${_tex_vector(ridge_norms)}$: every column has the same norm. (With the "
-        r"$\Gamma = \sqrt{(1-p)/p}\,\tilde\Gamma$ of (b) instead, every norm is "
-        f"$\\sqrt{{p/(1-p)}} = {_tex_number(scale)}$; the checker accepts both.)"
+        f"(d) ${_tex_vector(ridge_norms)}$: every column has norm "
+        f"$\\sqrt{{p/(1-p)}} = {_tex_number(1 / scale)}$. (With "
+        r"$\Gamma = \tilde\Gamma$ and $\lambda = (1-p)/p$ instead, every column has norm 1; "
+        "the checker accepts both.)"
     )
-    text_ridge = _text_matrix(ridge)
     return Problem(
         part="4",
         seed=seed,
         title="4 Dropout as Tikhonov regularization",
-        data={"X": _json_matrix(X), "y": _json_vector(y), "w_tilde": _json_vector(w_tilde),
-              "p": _json_number(p)},
+        data={"X": _json(X), "y": _json(y), "w_tilde": _json(w_tilde), "p": _json(p)},
         answer={
-            "column_norms": _json_vector(norms),
-            "fit_term": _json_number(fit),
-            "penalty_term": _json_number(penalty),
-            "expected_loss": _json_number(loss),
-            "inference_weights": _json_vector(w_inf),
-            "gamma_eq3_diagonal": _json_vector(np.diag(gamma_eq3)),
-            "ridge_matrix": _json_matrix(ridge),
-            "ridge_column_norms": _json_vector(ridge_norms),
-            "ridge_matrix_eq3": _json_matrix(ridge_eq3),
-            "ridge_column_norms_eq3": _json_vector(ridge_norms_eq3),
+            "column_norms": _json(norms),
+            "fit_term": _json(fit),
+            "penalty_term": _json(penalty),
+            "expected_loss": _json(loss),
+            "inference_weights": _json(w_inf),
+            "gamma_diagonal": _json(np.diag(gamma)),
+            "ridge_matrix": _json(ridge),
+            "ridge_column_norms": _json(ridge_norms),
+            "ridge_matrix_gamma_tilde": _json(ridge_tilde),
+            "ridge_column_norms_gamma_tilde": _json(ridge_norms_tilde),
         },
         checks={
             "4a": f"{format_number(fit)}+{format_number(penalty)}",
-            "4b": _text_vector(w_inf),
-            "4c": text_ridge,
-            "4d": _text_vector(ridge_norms),
+            "4b": _answer(w_inf),
+            "4c": _answer(ridge),
+            "4d": _answer(ridge_norms),
         },
         statement=statement,
         solution=solution,
-        conventions={"reference": "Gamma = Gamma-tilde = diag(column norms) in 4(c), 4(d)",
-                     "also accepted": "Gamma = sqrt((1-p)/p) Gamma-tilde, the Gamma of 4(b)"},
+        conventions={"reference": "the Gamma of 4(b), sqrt((1-p)/p) Gamma-tilde, with lambda = 1",
+                     "also accepted": "Gamma = Gamma-tilde with lambda = (1-p)/p"},
     )
 
 
@@ -583,7 +536,7 @@ def _variant_4(seed: int) -> Problem:
     X = np.stack([_integer_norm_column(rng, n) for _ in range(d)], axis=1)
     y = rng.integers(-3, 3, size=n, endpoint=True).astype(np.float64)
     w_tilde = _nonzero_ints(rng, -2, 2, d)
-    p = float(rng.choice(Q4_KEEP_PROBABILITIES))
+    p = float(rng.choice(list(RANGES["4.keep_probability"])))
     return _problem_4(X, y, w_tilde, p, seed)
 
 
@@ -617,8 +570,6 @@ _ORIGINALS: dict[str, Callable[[], Problem]] = {
     ),
 }
 
-_ALIASES = {"4a": "4", "4b": "4", "4c": "4", "4d": "4"}
-
 
 def variant(part: str, seed: int) -> Problem:
     """A fresh instance of ``part`` (one of :data:`VARIANT_PARTS`; ``4a``-``4d`` mean ``4``)
@@ -635,9 +586,9 @@ def variant(part: str, seed: int) -> Problem:
     ...
     ValueError: seed must be an integer >= 0, got -1
     """
-    name = normalize_part(part, (*VARIANT_PARTS, *_ALIASES))
+    name = family(parts.normalize(part, (*VARIANT_PARTS, "4a", "4b", "4c", "4d")))
     seed = integer(seed, "seed", 0)
-    return _VARIANTS[_ALIASES.get(name, name)](seed)
+    return _VARIANTS[name](seed)
 
 
 def original(part: str) -> Problem:
@@ -646,8 +597,8 @@ def original(part: str) -> Problem:
 
     >>> original("1b").answer["filter"]
     [2, -1, 3]
-    >>> original("3b").answer["totals"]["weights only"]
+    >>> original("3b").answer["totals"]["weights_only"]
     39
     """
-    name = normalize_part(part, (*VARIANT_PARTS, *_ALIASES))
-    return _ORIGINALS[_ALIASES.get(name, name)]()
+    name = family(parts.normalize(part, (*VARIANT_PARTS, "4a", "4b", "4c", "4d")))
+    return _ORIGINALS[name]()
