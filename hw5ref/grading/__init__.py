@@ -2,13 +2,12 @@
 
 Evaluation records (``evaluations/<model>.yaml``) store what a model claimed; this package
 computes every grade from :mod:`hw5ref` each time it runs, so no grade is typed by hand.
-:func:`grade_claim` grades one claim; :mod:`hw5ref.grading.records` loads and validates the
-records (PyYAML and jsonschema are imported only there, when needed);
-:mod:`hw5ref.grading.analysis` aggregates grades; :mod:`hw5ref.grading.pages` renders the
-site's model-analysis pages.  ``import hw5ref`` does not import this package.
+:mod:`hw5ref.grading.kinds` declares the check kinds and grades one check;
+:mod:`hw5ref.grading.records` declares and loads the records; :mod:`hw5ref.grading.analysis`
+aggregates grades into outcomes and counts.  ``import hw5ref`` does not import this package
+(it needs pydantic, PyYAML and, for limits, sympy).
 """
 
-from hw5ref.grading.checks import CHECKS, CheckKind, grade_check, grade_claim
-from hw5ref.grading.grade import Diff, Grade
+from hw5ref.grading.kinds import CHECK_KINDS, Check, Grade, grade_check
 
-__all__ = ["CHECKS", "CheckKind", "Diff", "Grade", "grade_check", "grade_claim"]
+__all__ = ["CHECK_KINDS", "Check", "Grade", "grade_check"]

@@ -15,35 +15,37 @@ The report's reviewer agrees with us when the reviewer's verdict maps to our out
 
 from __future__ import annotations
 
-import functools
-import json
 import os
-import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-import numpy as np
-
-from hw5ref import answers
-from hw5ref.grading.checks import grade_claim
-from hw5ref.grading.grade import Grade, show
-from hw5ref.grading.records import PARTS, Evaluations, load_evaluations
+from hw5ref.grading.kinds import Check, Grade, claim_seed
+from hw5ref.grading.records import (
+    AuditNote,
+    Claim,
+    Evaluations,
+    Finding,
+    Kind,
+    Part,
+    Record,
+    load_evaluations,
+)
+from hw5ref.parts import SUBPARTS
 
 __all__ = [
     "AGREES_WITH",
     "OUTCOMES",
-    "PART_TITLES",
     "Analysis",
     "GradedClaim",
     "ModelResult",
     "Outcome",
     "PartResult",
     "analyse",
-    "expand_refs",
     "load_analysis",
 ]
+
+PARTS = tuple(p.id for p in SUBPARTS)
 
 Outcome = Literal["correct", "incomplete", "flawed", "wrong"]
 
@@ -61,65 +63,16 @@ AGREES_WITH: dict[str, frozenset[str]] = {
     "wrong": frozenset({"wrong"}),
     "not-assessed": frozenset(OUTCOMES),
 }
-#: Display titles of the sub-parts.
-PART_TITLES: dict[str, str] = {
-    "q1a": "Q1(a) Why convolutions",
-    "q1b": "Q1(b) Recovering a filter",
-    "q1c": "Q1(c) Transposed convolution",
-    "q2a": "Q2(a) Batch vs layer norm",
-    "q2b": "Q2(b) Mean-only batch norm gradient",
-    "q3a": "Q3(a) Standard convolution parameters",
-    "q3b": "Q3(b) Depthwise-separable parameters",
-    "q4a": "Q4(a) Dropout as Tikhonov regularization",
-    "q4b": "Q4(b) Weights at inference",
-    "q4c": "Q4(c) Ridge form",
-    "q4d": "Q4(d) Column norms and batch norm",
-}
+_GRADES: dict[str, Grade] = {}
 
 
-_REF = re.compile(r"@\{([a-z0-9_.]+)(?:\[([0-9, ]+)\])?\}")
-
-
-def expand_refs(text: str) -> str:
-    """Replace ``@{key}`` / ``@{key[i, j]}`` in prose with the value ``hw5ref.answers`` computes.
-
-    Notes in records use this instead of typing a correct value, so the number a reader sees
-    cannot drift from the package.  An unknown key raises ``ValueError``.
-
-    >>> expand_refs("the centre is @{q1c.output[1,1]}")
-    'the centre is -3'
-    """
-    def value(match: re.Match[str]) -> str:
-        found = np.asarray(answers.value(match.group(1)))
-        if match.group(2):
-            found = found[tuple(int(i) for i in match.group(2).split(","))]
-        return str(show(found))
-
-    return _REF.sub(value, text)
-
-
-def _prose(record: Mapping[str, Any]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for part in PARTS:
-        body = record["parts"][part]
-        out += [(part, body["answer"]), (part, body["reviewer"]["note"])]
-        for attempt in body["attempts"]:
-            for c in attempt["claims"]:
-                out += [(c["id"], c["says"]), (c["id"], c.get("explanation", ""))]
-        for item in [*body.get("findings", ()), *body.get("audit", ())]:
-            out.append((part, item["note"]))
-    return out
-
-
-@functools.lru_cache(maxsize=4096)
-def _grade_cached(check_json: str) -> Grade:
-    return grade_claim({"id": "", "check": json.loads(check_json)})
-
-
-def _grade(claim: Mapping[str, Any]) -> Grade:
+def _grade(check: Check) -> Grade:
     # Grades depend only on the check (its content also seeds the random instances), so equal
     # checks in different records are graded once per process.
-    return _grade_cached(json.dumps(claim["check"], sort_keys=True))
+    key = check.model_dump_json()
+    if key not in _GRADES:
+        _GRADES[key] = check.grade(claim_seed(check))
+    return _GRADES[key]
 
 
 @dataclass(frozen=True)
@@ -129,20 +82,20 @@ class GradedClaim:
     model: str
     part: str
     attempt: int | None
-    claim: Mapping[str, Any]
+    claim: Claim
     grade: Grade
 
     @property
     def id(self) -> str:
-        return str(self.claim["id"])
+        return self.claim.id
 
     @property
     def final(self) -> bool:
-        return bool(self.claim.get("final", False))
+        return self.claim.final
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return tuple(self.claim.get("tags", ()))
+        return tuple(self.claim.tags)
 
     @property
     def wrong(self) -> bool:
@@ -155,14 +108,14 @@ class PartResult:
 
     model: str
     part: str
-    body: Mapping[str, Any]
+    body: Part
     claims: tuple[GradedClaim, ...]
     reviewer_claims: tuple[GradedClaim, ...]
     outcome: Outcome
 
     @property
     def attempts(self) -> int:
-        return len(self.body["attempts"])
+        return len(self.body.attempts)
 
     @property
     def last_attempt(self) -> tuple[GradedClaim, ...]:
@@ -170,7 +123,7 @@ class PartResult:
 
     @property
     def reviewer_verdict(self) -> str:
-        return str(self.body["reviewer"]["verdict"])
+        return self.body.reviewer.verdict
 
     @property
     def agrees(self) -> bool:
@@ -181,28 +134,28 @@ class PartResult:
         return tuple(c for c in self.claims if c.wrong)
 
     @property
-    def findings(self) -> tuple[Mapping[str, Any], ...]:
-        return tuple(self.body.get("findings", ()))
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(self.body.findings)
 
     @property
-    def audit(self) -> tuple[Mapping[str, Any], ...]:
-        return tuple(self.body.get("audit", ()))
+    def audit(self) -> tuple[AuditNote, ...]:
+        return tuple(self.body.audit)
 
 
 @dataclass(frozen=True)
 class ModelResult:
     """One model's record with every sub-part graded."""
 
-    record: Mapping[str, Any]
-    parts: Mapping[str, PartResult]
+    record: Record
+    parts: dict[str, PartResult]
 
     @property
     def model(self) -> str:
-        return str(self.record["model"])
+        return self.record.model
 
     @property
     def name(self) -> str:
-        return str(self.record["name"])
+        return self.record.name
 
     @property
     def claims(self) -> tuple[GradedClaim, ...]:
@@ -222,7 +175,7 @@ class Analysis:
     problems: tuple[str, ...]
 
     @property
-    def taxonomy(self) -> Mapping[str, Mapping[str, Any]]:
+    def taxonomy(self) -> dict[str, Kind]:
         return self.evaluations.taxonomy
 
     def claim(self, claim_id: str) -> GradedClaim:
@@ -262,31 +215,25 @@ class Analysis:
             out.update(c.tags)
         for p in model.parts.values():
             for f in p.findings:
-                out.update(f["tags"])
+                out.update(f.tags)
         return out
 
 
-def _outcome(body: Mapping[str, Any], last: tuple[GradedClaim, ...],
-             taxonomy: Mapping[str, Mapping[str, Any]]) -> Outcome:
+def _outcome(body: Part, last: tuple[GradedClaim, ...], taxonomy: dict[str, Kind]) -> Outcome:
     if any(c.wrong and c.final for c in last):
         return "wrong"
     if any(c.wrong for c in last):
         return "flawed"
-    for finding in body.get("findings", ()):
-        if any(taxonomy.get(t, {}).get("makes_incomplete") for t in finding["tags"]):
+    for finding in body.findings:
+        if any(taxonomy[t].makes_incomplete for t in finding.tags if t in taxonomy):
             return "incomplete"
     return "correct"
 
 
-def _problems(model: ModelResult, taxonomy: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def _problems(model: ModelResult, taxonomy: dict[str, Kind]) -> list[str]:
     problems = []
-    for where, text in _prose(model.record):
-        try:
-            expand_refs(text)
-        except (ValueError, IndexError) as exc:
-            problems.append(f"{model.model} {where}: bad @{{...}} reference: {exc}")
     for c in (*model.claims, *model.reviewer_claims):
-        error_tags = [t for t in c.tags if taxonomy.get(t, {}).get("class") == "error"]
+        error_tags = [t for t in c.tags if t in taxonomy and taxonomy[t].cls == "error"]
         if c.wrong and not error_tags:
             problems.append(f"{c.id}: graded wrong but carries no error-class tag")
         if not c.wrong and error_tags:
@@ -295,7 +242,7 @@ def _problems(model: ModelResult, taxonomy: Mapping[str, Mapping[str, Any]]) -> 
         where = f"{model.model}/{part.part}"
         if not any(c.final for c in part.last_attempt):
             problems.append(f"{where}: the last attempt has no claim marked final")
-        kinds = {a["kind"] for a in part.audit}
+        kinds = {a.kind for a in part.audit}
         if not part.agrees and not kinds & {"disagrees", "reviewer-inconsistent"}:
             problems.append(f"{where}: reviewer says {part.reviewer_verdict}, we compute "
                             f"{part.outcome}; add an audit note of kind 'disagrees'")
@@ -310,17 +257,17 @@ def analyse(evaluations: Evaluations) -> Analysis:
     models = []
     problems: list[str] = []
     for record in evaluations.records:
-        model = str(record["model"])
+        model = record.model
         parts: dict[str, PartResult] = {}
         for part in PARTS:
-            body = record["parts"][part]
+            body = record.part(part)
             claims = tuple(
-                GradedClaim(model, part, int(a["attempt"]), c, _grade(c))
-                for a in body["attempts"] for c in a["claims"]
+                GradedClaim(model, part, a.attempt, c, _grade(c.check))
+                for a in body.attempts for c in a.claims
             )
-            reviewer = tuple(GradedClaim(model, part, None, c, _grade(c))
-                             for c in body.get("reviewer_claims", ()))
-            last = tuple(c for c in claims if c.attempt == len(body["attempts"]))
+            reviewer = tuple(GradedClaim(model, part, None, c, _grade(c.check))
+                             for c in body.reviewer_claims)
+            last = tuple(c for c in claims if c.attempt == len(body.attempts))
             parts[part] = PartResult(model, part, body, claims, reviewer,
                                      _outcome(body, last, evaluations.taxonomy))
         result = ModelResult(record, parts)

@@ -1,49 +1,202 @@
-"""Loading and validating evaluation records.
+"""Evaluation records: their format (pydantic models), loading, and the consistency rules.
 
-An evaluations directory holds ``schema.json`` (the JSON Schema of a record),
-``taxonomy.yaml`` (the error kinds) and one ``<model>.yaml`` record per model.  Which directory
-is used: the ``path`` argument, else the ``HW5REF_EVALUATIONS`` environment variable, else the
-repository's ``evaluations/``.  PyYAML and jsonschema are imported here, lazily.
+An evaluations directory holds ``taxonomy.yaml`` (the error kinds) and one ``<model>.yaml``
+record per model. Which directory is used: the ``path`` argument, else the
+``HW5REF_EVALUATIONS`` environment variable, else the repository's ``evaluations/``.
+
+The format is declared once, by the models below (with the check kinds of
+:mod:`hw5ref.grading.kinds`); ``evaluations/schema.json`` is generated from them
+(:func:`json_schema`, written by ``python -m hw5ref.grading.records``) for editors and other
+tools. PyYAML is imported lazily.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import os
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+from hw5ref.grading.kinds import AnyCheck
+from hw5ref.parts import SUBPARTS
 
 __all__ = [
     "ENV_VAR",
-    "PARTS",
+    "Claim",
     "Evaluations",
+    "Kind",
+    "Part",
+    "Record",
     "RecordError",
-    "all_claim_ids",
     "evaluations_dir",
-    "iter_claims",
+    "json_schema",
     "load_evaluations",
-    "structural_problems",
 ]
 
 #: Environment variable naming the evaluations directory.
 ENV_VAR = "HW5REF_EVALUATIONS"
-#: The homework's sub-parts, in order; every record covers all of them.
-PARTS: tuple[str, ...] = (
-    "q1a", "q1b", "q1c", "q2a", "q2b", "q3a", "q3b", "q4a", "q4b", "q4c", "q4d",
-)
-_NOT_RECORDS = {"taxonomy.yaml"}
+_TAXONOMY = "taxonomy.yaml"
+Text = Annotated[str, Field(min_length=1)]
+_STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
 class RecordError(ValueError):
-    """Raised when records fail the schema or the consistency rules; lists every problem."""
+    """Raised when records fail the format or the consistency rules; lists every problem."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         super().__init__("invalid evaluation records:\n  " + "\n  ".join(self.problems))
+
+
+class Claim(BaseModel):
+    """One statement with a definite truth value, and the check that grades it."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*-q[1-4][a-d]-[a-z0-9-]+$",
+                    description="<model>-<part>-<name>, unique; the page anchor")
+    says: Text = Field(description="What the model (or reviewer) asserts, in our own words.")
+    where: Text = Field(description="Where in the source report the claim is made.")
+    quote: str | None = Field(None, max_length=120,
+                              description="At most a short quote of the line in question.")
+    final: bool = Field(False, description="True if the claim is (part of) the final answer.")
+    check: AnyCheck
+    tags: list[str] = Field(default_factory=list, description="taxonomy kinds")
+    explanation: str | None = Field(
+        None, min_length=1, description="Our words on what went wrong (required when tagged).")
+
+    @model_validator(mode="after")
+    def _explained(self) -> Claim:
+        if self.tags and not self.explanation:
+            raise ValueError("a tagged claim needs an explanation")
+        if len(set(self.tags)) != len(self.tags):
+            raise ValueError("tags must not repeat")
+        return self
+
+
+class Reviewer(BaseModel):
+    model_config = _STRICT
+    verdict: Literal["correct", "partly-correct", "wrong", "not-assessed"]
+    note: Text
+
+
+class Attempt(BaseModel):
+    model_config = _STRICT
+    attempt: int = Field(ge=1)
+    prompt: Text = Field(description="the question, or what the model was told before a retry")
+    claims: list[Claim] = Field(min_length=1)
+
+
+class Finding(BaseModel):
+    """A weakness of a sub-part's answer not tied to one claim."""
+
+    model_config = _STRICT
+    tags: list[str] = Field(min_length=1)
+    note: Text
+    evidence: list[str] = Field(default_factory=list, description="claim ids")
+
+
+class AuditNote(BaseModel):
+    """A note on the report's reviewer."""
+
+    model_config = _STRICT
+    kind: Literal["disagrees", "adds", "reviewer-inconsistent"]
+    note: Text
+    evidence: list[str] = Field(default_factory=list, description="claim ids shown beside it")
+    evidence_keys: list[str] = Field(default_factory=list,
+                                     description="hw5ref.answers keys shown beside it")
+
+
+class Part(BaseModel):
+    """One model's answer to one sub-part."""
+
+    model_config = _STRICT
+    answer: Text = Field(description="The final answer, summarized in our words.")
+    reviewer: Reviewer
+    attempts: list[Attempt] = Field(min_length=1)
+    reviewer_claims: list[Claim] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    audit: list[AuditNote] = Field(default_factory=list)
+
+
+# One field per sub-part of the registry, every one required.
+Parts = create_model(  # type: ignore[call-overload]
+    "Parts", __config__=_STRICT, **{p.id: (Part, ...) for p in SUBPARTS})
+
+
+class Source(BaseModel):
+    model_config = _STRICT
+    file: Text
+    description: Text
+    reviewer: Text
+
+
+class Record(BaseModel):
+    """A model's answers to HW5, claim by claim (``evaluations/<model>.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True,
+                              title="HW5 evaluation record")
+    model: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$",
+                       description="Identifier; equals the file name without .yaml.")
+    name: Text
+    vendor: Text
+    version: Text
+    source: Source
+    parts: Parts
+
+    def part(self, part_id: str) -> Part:
+        """The answer to sub-part ``part_id`` (``"q1c"``)."""
+        found: Part = getattr(self.parts, part_id)
+        return found
+
+    def claims(self, reviewer: bool = True) -> Iterator[tuple[str, int | None, Claim]]:
+        """``(part, attempt, claim)`` for every claim, in record order; reviewer claims come
+        after a part's attempts with ``attempt`` None (skipped when ``reviewer`` is False)."""
+        for sub in SUBPARTS:
+            body = self.part(sub.id)
+            for attempt in body.attempts:
+                for claim in attempt.claims:
+                    yield sub.id, attempt.attempt, claim
+            if reviewer:
+                for claim in body.reviewer_claims:
+                    yield sub.id, None, claim
+
+
+class Kind(BaseModel):
+    """An error kind of the taxonomy."""
+
+    model_config = _STRICT
+    id: Text
+    name: Text
+    cls: Literal["error", "weakness"] = Field(alias="class")
+    definition: Text
+    distinguish: str | None = None
+    makes_incomplete: bool = False
+
+
+class Taxonomy(BaseModel):
+    model_config = _STRICT
+    kinds: list[Kind] = Field(min_length=1)
+
+
+class Evaluations(BaseModel):
+    """A loaded evaluations directory: its records (sorted by model id) and taxonomy kinds."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    directory: Path
+    records: tuple[Record, ...]
+    taxonomy: dict[str, Kind]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a record, generated from :class:`Record`."""
+    schema = Record.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://hw5ref.github.io/hw5ref/evaluations/schema.json", **schema}
 
 
 def evaluations_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -65,157 +218,95 @@ def _yaml(text: str) -> Any:
     return yaml.load(text, Loader=loader)
 
 
-@dataclass(frozen=True)
-class Evaluations:
-    """A loaded evaluations directory: its ``records`` (sorted by model id), the taxonomy kinds
-    (by id, in file order) and the schema."""
-
-    directory: Path
-    records: tuple[Mapping[str, Any], ...]
-    taxonomy: Mapping[str, Mapping[str, Any]]
-    schema: Mapping[str, Any]
-
-
-def iter_claims(
-    record: Mapping[str, Any], reviewer: bool = True
-) -> Iterator[tuple[str, int | None, Mapping[str, Any]]]:
-    """Yield ``(part, attempt, claim)`` for every claim of a record, in record order.
-
-    Reviewer claims come after a part's attempts, with ``attempt`` None (skipped when
-    ``reviewer`` is False).
-    """
-    for part in PARTS:
-        body = record["parts"][part]
-        for attempt in body["attempts"]:
-            for claim in attempt["claims"]:
-                yield part, int(attempt["attempt"]), claim
-        if reviewer:
-            for claim in body.get("reviewer_claims", []):
-                yield part, None, claim
-
-
-def all_claim_ids(records: tuple[Mapping[str, Any], ...]) -> set[str]:
-    """Every claim id across the given records.
-
-    >>> all_claim_ids(())
-    set()
-    """
-    return {claim["id"] for record in records for _, _, claim in iter_claims(record)}
-
-
-@functools.lru_cache(maxsize=4)
-def _validator(schema_text: str) -> Any:
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(json.loads(schema_text))
+def _messages(name: str, exc: ValidationError) -> list[str]:
+    return [f"{name}: {'/'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}"
+            for e in exc.errors()]
 
 
 @functools.lru_cache(maxsize=64)
-def _parse_and_check(schema_text: str, record_text: str, name: str) -> tuple[Any, list[str]]:
-    """Parse a record and list its schema violations (cached: a build, the tests and a
-    ``mkdocs serve`` session re-read unchanged records many times)."""
-    record = _yaml(record_text)
-    errors = sorted(_validator(schema_text).iter_errors(record),
-                    key=lambda e: list(map(str, e.path)))
-    return record, [f"{name}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
-                    for e in errors]
+def _parse(text: str, name: str) -> tuple[Record | None, tuple[str, ...]]:
+    """A record parsed and validated (cached: builds, tests and ``mkdocs serve`` re-read the
+    same files many times)."""
+    try:
+        return Record.model_validate(_yaml(text)), ()
+    except ValidationError as exc:
+        return None, tuple(_messages(name, exc))
 
 
-def _taxonomy(raw: Any) -> tuple[dict[str, Mapping[str, Any]], list[str]]:
+def structural_problems(records: tuple[Record, ...], taxonomy: dict[str, Kind]) -> list[str]:
+    """Rules across claims that need no grading: ids unique and prefixed with the model id and
+    sub-part, tags defined in the taxonomy, evidence that exists, attempts numbered 1, 2, ..."""
     problems: list[str] = []
-    kinds: dict[str, Mapping[str, Any]] = {}
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("kinds"), list):
-        return kinds, ["taxonomy.yaml: needs a top-level 'kinds' list"]
-    for i, kind in enumerate(raw["kinds"]):
-        if not isinstance(kind, Mapping):
-            problems.append(f"taxonomy.yaml: kinds[{i}] is not a mapping")
-            continue
-        missing = {"id", "name", "class", "definition"} - set(kind)
-        if missing:
-            problems.append(f"taxonomy.yaml: kinds[{i}] lacks {sorted(missing)}")
-            continue
-        if kind["class"] not in ("error", "weakness"):
-            problems.append(f"taxonomy.yaml: {kind['id']}: class must be error or weakness")
-        if kind["id"] in kinds:
-            problems.append(f"taxonomy.yaml: duplicate kind {kind['id']!r}")
-        kinds[str(kind["id"])] = kind
-    return kinds, problems
-
-
-def structural_problems(
-    records: tuple[Mapping[str, Any], ...], taxonomy: Mapping[str, Mapping[str, Any]]
-) -> list[str]:
-    """Consistency rules that need no grading: ids unique and prefixed with the model id, tags
-    defined in the taxonomy, evidence references that exist, attempts numbered 1, 2, ...
-
-    >>> structural_problems((), {})
-    []
-    """
-    problems: list[str] = []
-    known = all_claim_ids(records)
+    known = {c.id for r in records for _, _, c in r.claims()}
     seen: set[str] = set()
     models: set[str] = set()
     for record in records:
-        model = record["model"]
-        if model in models:
-            problems.append(f"{model}: two records for the same model")
-        models.add(model)
-        for part, _, claim in iter_claims(record):
-            cid = claim["id"]
-            if not cid.startswith(f"{model}-{part}-"):
-                problems.append(f"{model}: claim id {cid!r} must start with '{model}-{part}-'")
-            if cid in seen:
-                problems.append(f"{model}: duplicate claim id {cid!r}")
-            seen.add(cid)
-            for tag in claim.get("tags", []):
-                if tag not in taxonomy:
-                    problems.append(f"{cid}: unknown tag {tag!r}")
-        for part in PARTS:
-            body = record["parts"][part]
-            numbers = [a["attempt"] for a in body["attempts"]]
-            if numbers != list(range(1, len(numbers) + 1)):
-                problems.append(f"{model}/{part}: attempts must be numbered 1, 2, ... in order")
-            for item in body.get("findings", []):
-                problems.extend(f"{model}/{part}: finding has unknown tag {t!r}"
-                                for t in item["tags"] if t not in taxonomy)
-            for item in [*body.get("findings", []), *body.get("audit", [])]:
-                problems.extend(f"{model}/{part}: evidence {ref!r} is not a claim id"
-                                for ref in item.get("evidence", []) if ref not in known)
+        if record.model in models:
+            problems.append(f"{record.model}: two records for the same model")
+        models.add(record.model)
+        for part, _, claim in record.claims():
+            if not claim.id.startswith(f"{record.model}-{part}-"):
+                problems.append(f"{record.model}: claim id {claim.id!r} must start with "
+                                f"'{record.model}-{part}-'")
+            if claim.id in seen:
+                problems.append(f"{record.model}: duplicate claim id {claim.id!r}")
+            seen.add(claim.id)
+            problems += [f"{claim.id}: unknown tag {t!r}" for t in claim.tags if t not in taxonomy]
+        for sub in SUBPARTS:
+            body = record.part(sub.id)
+            where = f"{record.model}/{sub.id}"
+            if [a.attempt for a in body.attempts] != list(range(1, len(body.attempts) + 1)):
+                problems.append(f"{where}: attempts must be numbered 1, 2, ... in order")
+            for item in body.findings:
+                problems += [f"{where}: finding has unknown tag {t!r}"
+                             for t in item.tags if t not in taxonomy]
+            for ref in [e for f in body.findings for e in f.evidence] + [
+                    e for a in body.audit for e in a.evidence]:
+                if ref not in known:
+                    problems.append(f"{where}: evidence {ref!r} is not a claim id")
     return problems
 
 
 def load_evaluations(path: str | os.PathLike[str] | None = None) -> Evaluations:
-    """Load, schema-validate and cross-check every record in an evaluations directory.
+    """Load and validate the taxonomy and every record of an evaluations directory.
 
-    Raises :class:`RecordError` listing every problem found (schema violations, unknown tags,
+    Raises :class:`RecordError` listing every problem found (format violations, unknown tags,
     duplicate ids, a model id that differs from the file name, ...).
     """
     directory = evaluations_dir(path)
-    schema_path = directory / "schema.json"
-    taxonomy_path = directory / "taxonomy.yaml"
-    for needed in (schema_path, taxonomy_path):
-        if not needed.is_file():
-            raise RecordError([f"{needed.name} is missing from {directory}"])
-    schema_text = schema_path.read_text(encoding="utf-8")
-    schema = json.loads(schema_text)
-    taxonomy, problems = _taxonomy(_yaml(taxonomy_path.read_text(encoding="utf-8")))
-    records: list[Mapping[str, Any]] = []
+    taxonomy_path = directory / _TAXONOMY
+    if not taxonomy_path.is_file():
+        raise RecordError([f"{_TAXONOMY} is missing from {directory}"])
+    problems: list[str] = []
+    taxonomy: dict[str, Kind] = {}
+    try:
+        kinds = Taxonomy.model_validate(_yaml(taxonomy_path.read_text(encoding="utf-8"))).kinds
+    except ValidationError as exc:
+        problems += _messages(_TAXONOMY, exc)
+    else:
+        for kind in kinds:
+            if kind.id in taxonomy:
+                problems.append(f"{_TAXONOMY}: duplicate kind {kind.id!r}")
+            taxonomy[kind.id] = kind
+    records: list[Record] = []
     for file in sorted(directory.glob("*.yaml")):
-        if file.name in _NOT_RECORDS:
+        if file.name == _TAXONOMY:
             continue
-        cached, found = _parse_and_check(schema_text, file.read_text(encoding="utf-8"),
-                                         file.name)
-        record = copy.deepcopy(cached)
-        if found:
-            problems.extend(found)
+        record, found = _parse(file.read_text(encoding="utf-8"), file.name)
+        problems += found
+        if record is None:
             continue
-        if record["model"] != file.stem:
-            problems.append(f"{file.name}: model {record['model']!r} must equal the file name")
+        if record.model != file.stem:
+            problems.append(f"{file.name}: model {record.model!r} must equal the file name")
         records.append(record)
     if not records and not problems:
         problems.append(f"no model records (*.yaml) in {directory}")
-    records.sort(key=lambda r: str(r["model"]))
-    problems.extend(structural_problems(tuple(records), taxonomy))
+    records.sort(key=lambda r: r.model)
+    problems += structural_problems(tuple(records), taxonomy)
     if problems:
         raise RecordError(problems)
-    return Evaluations(directory, tuple(records), taxonomy, schema)
+    return Evaluations(directory=directory, records=tuple(records), taxonomy=taxonomy)
+
+
+if __name__ == "__main__":  # python -m hw5ref.grading.records > evaluations/schema.json
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
