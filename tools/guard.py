@@ -1,28 +1,25 @@
-"""Mutation guard for published numbers: change each one and confirm that some check fails.
+"""Mutation guard: change each typed number of the docs, and each literal a code block asserts,
+and confirm that some check fails.
 
-    .venv/bin/python tools/guard.py                 # all of docs/ (asserts: docs/solutions/)
+    .venv/bin/python tools/guard.py                 # every page under docs/
     .venv/bin/python tools/guard.py docs/solutions/q1-convolutions.md
-    .venv/bin/python tools/guard.py --pytest        # run code blocks through pytest itself
+    .venv/bin/python tools/guard.py --pytest        # run mutated code blocks through pytest
 
 Mutants (each applied alone to an in-memory copy of one page):
 
-* **tag**: every number inside an ``hw5-answer`` span gets its last digit changed (letters for
-  string answers); the published-numbers checker (tools/published.py) must complain.
-* **box prose** / **box math**: a stray ``7`` (and a stray ``$7$``) is planted in every answer
-  box; the checker must reject an untagged number there.
-* **assert**: in the Python blocks of docs/solutions/*.md, every numeric literal inside an
-  ``assert`` statement gets its last digit changed, and the block must then fail. Tolerances are
-  not published numbers and are skipped: literals written in exponent form (``1e-9``) and
-  keyword arguments named ``atol``, ``rtol``, ``abs``, ``rel``, ``abs_tol``, ``rel_tol``.
-  By default a block runs in-process exactly as pytest-markdown-docs runs it (its own fence
-  parser and runner); ``--pytest`` instead writes the mutated file, runs
-  ``pytest --markdown-docs`` on it and restores the file (also on Ctrl-C or SIGTERM).
-
-Digits inside formulas in answer boxes (``$p(1-p)$``) are counted and reported but not mutated:
-they are notation, not published numbers.
+* **literal**: every number (last digit changed) and answer letter (next letter) typed in the
+  prose, formulas and tables of a page, that is every literal ``sitebuild/literals.yaml``
+  accounts for: the check of ``sitebuild.literals`` (run by tests/sitebuild/test_literals.py)
+  must report the page. Results are not typed at all: they are rendered by macros.
+* **assert**: in the Python blocks of the Markdown pages, every numeric literal inside an
+  ``assert`` statement gets its last digit changed, and the block must then fail. Tolerances
+  are skipped: literals written in exponent form (``1e-9``) and keyword arguments named
+  ``atol``, ``rtol``, ``abs``, ``rel``, ``abs_tol``, ``rel_tol``. By default a block runs
+  in-process exactly as pytest-markdown-docs runs it; ``--pytest`` instead writes the mutated
+  file, runs ``pytest --markdown-docs`` on it and restores the file (also on Ctrl-C or SIGTERM).
 
 Prints "caught X of Y" and every surviving mutant; exits 0 only if every mutant was caught,
-1 if some survived, 2 if a page or block fails before any mutation.
+1 if some survived, 2 if a page is not clean before any mutation.
 """
 
 from __future__ import annotations
@@ -38,7 +35,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +43,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools import published as P  # noqa: E402
+from sitebuild import literals as L  # noqa: E402
 
+DOCS = ROOT / "docs"
 TOLERANCE_KEYWORDS = {"atol", "rtol", "abs", "rel", "abs_tol", "rel_tol"}
-PYTHON_LANGS = ("python", "py", "python3")
 
 
 @dataclass(frozen=True)
 class Mutant:
     path: str
     line: int
-    kind: str  # "tag", "box prose", "box math", "assert"
+    kind: str  # "literal" or "assert"
     before: str
     after: str
     text: str  # the whole mutated page
@@ -90,43 +87,6 @@ def _replace(text: str, start: int, end: int, new: str) -> str:
 
 def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
-
-
-# ------------------------------------------------------------------ tag and box mutants
-def tag_mutants(page: P.Page, published: dict[str, Any]) -> Iterator[Mutant]:
-    text = page.text
-    for tag in page.tags:
-        expected = published.get(tag.key)
-        if isinstance(expected, str):
-            start = tag.body_start
-            end = start + len(tag.body)
-            new = bump_letter(tag.body)
-            yield Mutant(page.path, tag.line, "tag", tag.body, new, _replace(text, start, end, new))
-            continue
-        for n in tag.numbers:
-            new = bump_last_digit(n.text)
-            yield Mutant(page.path, tag.line, "tag", n.text, new,
-                         _replace(text, n.start, n.end, new))
-
-
-def box_mutants(page: P.Page) -> Iterator[Mutant]:
-    text = page.text
-    for box in page.boxes:
-        end = box.end - 1 if text[box.end - 1 : box.end] == "\n" else box.end
-        for kind, planted in (("box prose", " 7"), ("box math", " $7$")):
-            yield Mutant(page.path, _line(text, end), kind, "", planted,
-                         _replace(text, end, end, planted))
-
-
-def formula_digits_in_boxes(page: P.Page) -> int:
-    """Digits in answer-box math outside tags: notation, reported but not mutated."""
-    count = 0
-    for box in page.boxes:
-        body = page.visible[box.start : box.end]
-        body = P.SPAN_RE.sub(lambda m: " " * len(m.group(0)), body)
-        for m in P.MATH_RE.finditer(body):
-            count += len(re.findall(r"\d+", m.group(0)))
-    return count
 
 
 # ------------------------------------------------------------------ code-block mutants
@@ -238,26 +198,27 @@ def run_file_with_pytest(text: str, path: Path) -> bool:
 class Report:
     total: int = 0
     caught: int = 0
-    survivors: list[Mutant] | None = None
-    broken: list[str] | None = None
-    formula_digits: int = 0
+    survivors: list[Mutant] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    by_kind: dict[str, int] | None = None
-
-    def __post_init__(self) -> None:
-        self.survivors = [] if self.survivors is None else self.survivors
-        self.broken = [] if self.broken is None else self.broken
-        self.by_kind = {} if self.by_kind is None else self.by_kind
+    by_kind: dict[str, int] = field(default_factory=dict)
 
     def record(self, mutant: Mutant, caught: bool) -> None:
-        assert self.by_kind is not None
         self.by_kind[mutant.kind] = self.by_kind.get(mutant.kind, 0) + 1
         self.total += 1
         if caught:
             self.caught += 1
         else:
-            assert self.survivors is not None
             self.survivors.append(mutant)
+
+    def merge(self, other: Report) -> None:
+        self.total += other.total
+        self.caught += other.caught
+        self.survivors += other.survivors
+        self.broken += other.broken
+        self.seconds += other.seconds
+        for kind, n in other.by_kind.items():
+            self.by_kind[kind] = self.by_kind.get(kind, 0) + n
 
     @property
     def exit_code(self) -> int:
@@ -266,40 +227,47 @@ class Report:
         return 0 if self.caught == self.total else 1
 
     def text(self) -> str:
-        assert self.survivors is not None and self.broken is not None
-        assert self.by_kind is not None
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_kind.items()))
         out = [f"caught {self.caught} of {self.total} mutants in {self.seconds:.1f} s ({kinds})"]
         out += [f"  not clean before mutation: {b}" for b in self.broken]
         out += [f"  SURVIVED {m.describe()}" for m in self.survivors]
-        out.append(f"  ({self.formula_digits} digits inside answer-box formulas were not mutated)")
         return "\n".join(out)
 
 
-def guard(
-    pages: Iterable[Path],
-    code_pages: Iterable[Path],
-    use_pytest: bool = False,
-    progress: Callable[[str], None] | None = None,
-) -> Report:
-    """Mutate every published number on ``pages`` (tags, boxes) and ``code_pages`` (asserts)."""
+def literal_mutants(page: str, text: str) -> Iterator[Mutant]:
+    """One mutant per typed literal of ``page``: its last digit (or its letter) changed."""
+    for lit in L.scan_page(text, page):
+        new = bump_letter(lit.text) if lit.text.isalpha() else bump_last_digit(lit.text)
+        yield Mutant(page, lit.line, "literal", lit.text, new,
+                     _replace(text, lit.offset, lit.offset + len(lit.text), new))
+
+
+def guard_literals(pages: dict[str, str] | None = None) -> Report:
+    """Mutate every typed literal of every page (default: all of docs/, notebooks' Markdown
+    included) and require :func:`sitebuild.literals.problems` to report the page."""
     t0 = time.perf_counter()
     report = Report()
-    published = P.published_values()
-    assert report.broken is not None
-    for path in pages:
-        rel = P.relative(path)
-        text = path.read_text(encoding="utf-8")
-        page = P.scan(text, rel)
-        baseline = P.check_page(page, published)
+    pages = pages if pages is not None else L.sources()
+    listed = L.allowlist()
+    for page, text in pages.items():
+        baseline = L.problems({page: text}, {page: listed.get(page, {})})
         if baseline:
-            report.broken.append(f"{rel}: {baseline[0]}")
+            report.broken.append(f"{page}: {baseline[0]}")
             continue
-        report.formula_digits += formula_digits_in_boxes(page)
-        for mutant in [*tag_mutants(page, published), *box_mutants(page)]:
-            report.record(mutant, bool(P.check_text(mutant.text, published, rel)))
+        for mutant in literal_mutants(page, text):
+            caught = bool(L.problems({page: mutant.text}, {page: listed.get(page, {})}))
+            report.record(mutant, caught)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def guard_asserts(code_pages: Iterable[Path], use_pytest: bool = False,
+                  progress: Callable[[str], None] | None = None) -> Report:
+    """Mutate every literal the Python blocks of ``code_pages`` assert; each block must fail."""
+    t0 = time.perf_counter()
+    report = Report()
     for path in code_pages:
-        rel = P.relative(path)
+        rel = path.relative_to(DOCS).as_posix() if path.is_relative_to(DOCS) else str(path)
         text = path.read_text(encoding="utf-8")
         mutants = list(assert_mutants(path, text, rel))
         if not mutants:
@@ -325,19 +293,21 @@ def guard(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path,
                         help="Markdown pages (default: every page under docs/)")
     parser.add_argument("--pytest", action="store_true",
                         help="run mutated code blocks with pytest --markdown-docs (slower)")
     args = parser.parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    pages = [p.resolve() for p in args.paths] or P.markdown_files(P.DOCS)
-    solutions = (P.DOCS / "solutions").resolve()
-    code_pages = [p for p in pages if p.parent == solutions]
+    chosen = {p.resolve() for p in args.paths}
+    pages = {name: text for name, text in L.sources().items()
+             if not chosen or (DOCS / name).resolve() in chosen}
+    code_pages = sorted(p for p in (chosen or set(DOCS.rglob("*.md"))) if p.suffix == ".md")
     try:
-        report = guard(pages, code_pages, use_pytest=args.pytest,
-                       progress=lambda s: print(s, file=sys.stderr))
+        report = guard_literals(pages)
+        report.merge(guard_asserts(code_pages, use_pytest=args.pytest,
+                                   progress=lambda s: print(s, file=sys.stderr)))
     except KeyboardInterrupt:
         print("interrupted; every file was restored", file=sys.stderr)
         return 130

@@ -1,0 +1,556 @@
+"""Markdown for the model-analysis pages, from the graded records.
+
+Nothing on these pages is typed by hand: every grade, value and count is computed by
+:mod:`hw5ref.grading.analysis` when the site is built. Each page function below returns the
+Markdown of one page (or of one block of a hand-written page) and is called by a macro of
+:mod:`sitebuild.macros`; :func:`model_page_stub` is the source of each per-model page, which
+the build adds for every record (:mod:`sitebuild.hooks`), so a new model needs no page of its
+own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from hw5ref import answers
+from hw5ref.grading.analysis import (
+    AGREES_WITH,
+    OUTCOMES,
+    Analysis,
+    GradedClaim,
+    ModelResult,
+    PartResult,
+)
+from hw5ref.grading.kinds import CHECK_KINDS, Check
+from hw5ref.parts import SUBPARTS, subpart
+from hw5ref.values import plain as show
+from sitebuild.render import prose as _prose
+
+__all__ = [
+    "BASE",
+    "audit",
+    "check_kinds",
+    "comparison",
+    "headline",
+    "model_list",
+    "model_page",
+    "model_page_path",
+    "model_page_stub",
+    "scorecard",
+    "taxonomy",
+    "taxonomy_ids",
+]
+
+#: Folder of the model-analysis pages, relative to ``docs/``.
+BASE = "model-analysis"
+PARTS = tuple(p.id for p in SUBPARTS)
+
+
+def _title(part: str) -> str:
+    p = subpart(part)
+    return f"Q{p.label} {p.title}"
+
+_GENERATED_NOTE = (
+    "!!! info \"Generated page\"\n"
+    "    Built from the evaluation records in `evaluations/` each time the site is built; every "
+    "grade and count below is computed by `hw5ref.grading`, none is typed by hand.\n"
+)
+_VERDICT_WORDS = {"correct": "correct", "wrong": "wrong"}
+_REVIEWER_WORDS = {"correct": "correct", "partly-correct": "partly correct", "wrong": "wrong",
+                   "not-assessed": "not assessed"}
+
+
+def model_page_path(model: str) -> str:
+    """Path (relative to ``docs/``) of a model's page.
+
+    >>> model_page_path("claude")
+    'model-analysis/models/claude.md'
+    """
+    return f"{BASE}/models/{model}.md"
+
+
+# ----------------------------------------------------------------------------- formatting
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _code(value: Any) -> str:
+    shown = show(value) if not isinstance(value, str) else value
+    if isinstance(shown, Mapping):
+        text = "; ".join(f"{k}: {v}" for k, v in shown.items())
+    else:
+        text = str(shown)
+    return f"`{text.replace('`', '')}`"
+
+
+def _grade_label(c: GradedClaim) -> str:
+    word = _VERDICT_WORDS[c.grade.verdict]
+    how = "computed" if c.grade.computed else "judged by hand"
+    mark = "✗" if c.wrong else "✓"
+    return f"{mark} **{word}** ({how})"
+
+
+def _claim_link(c: GradedClaim, from_page: str) -> str:
+    target = model_page_path(c.model)
+    return f"[{c.id}]({_rel(from_page, target)}#{c.id})"
+
+
+def _rel(from_page: str, to_page: str) -> str:
+    """Relative link from one docs path to another (both relative to docs/).
+
+    >>> _rel("model-analysis/models/claude.md", "model-analysis/taxonomy.md")
+    '../taxonomy.md'
+    >>> _rel("model-analysis/scorecard.md", "solutions/q1-convolutions.md#q1a")
+    '../solutions/q1-convolutions.md#q1a'
+    """
+    src = from_page.split("/")[:-1]
+    dst = to_page.split("/")
+    common = 0
+    while common < min(len(src), len(dst) - 1) and src[common] == dst[common]:
+        common += 1
+    return "/".join([".."] * (len(src) - common) + dst[common:])
+
+
+def _tag_links(tags: Iterable[str], from_page: str) -> str:
+    target = _rel(from_page, f"{BASE}/taxonomy.md")
+    return ", ".join(f"[{t}]({target}#{t})" for t in tags)
+
+
+def _diffs(c: GradedClaim) -> str:
+    parts = [f"{d.where}: claimed {_code(d.claimed)}, correct {_code(d.expected)}"
+             for d in c.grade.diffs]
+    return "; ".join(parts)
+
+
+def _evidence(c: GradedClaim) -> str:
+    """One sentence putting the claimed value beside the computed one, worded per check kind."""
+    g = c.grade
+    if g.kind == "identity" and getattr(c.claim.check, "modulo", "") == "constant_in_w":
+        return (f"lhs - rhs is {_code(g.expected)} at one w and {_code(g.claimed)} at another, "
+                "so the sides do not differ by a constant")
+    if g.kind == "identity":
+        return f"the right side gives {_code(g.claimed)}, the left side {_code(g.expected)}"
+    if g.kind == "equation":
+        return (f"at the true values the right side is {_code(g.claimed)} and the left side "
+                f"{_code(g.expected)}")
+    if g.kind == "transpose_entry":
+        (terms, value), (t_terms, t_value) = g.claimed, g.expected
+        return (f"nonzero summands {_code(terms)} giving {_code(value)}; correct: "
+                f"{_code(t_terms)} giving {_code(t_value)}")
+    if g.kind == "large_batch_limit":
+        return (f"limit per loss scaling, claimed {_code(g.claimed)}; computed with hw5ref at a "
+                f"large batch: {_code(g.expected)}")
+    return f"claimed {_code(g.claimed)}, correct {_code(g.expected)}"
+
+
+def _show_evidence(c: GradedClaim) -> bool:
+    """Whether the claimed/correct sentence adds anything (always for wrong claims)."""
+    return c.grade.computed and (
+        c.wrong or c.grade.kind not in ("identity", "transpose_recipe", "output_length"))
+
+
+def _check_summary(model: Check) -> str:
+    check = model.model_dump()
+    kind = check["kind"]
+    if kind == "identity":
+        mod = " (up to a constant in w)" if check.get("modulo") == "constant_in_w" else ""
+        where = f" ({check['where']} entries)" if check.get("where", "all") != "all" else ""
+        return f"`{check['lhs']}` = `{check['rhs']}`{mod}{where}"
+    if kind in ("expression", "batchnorm_backward", "batchnorm_jacobian", "large_batch_limit"):
+        return _code(check["claimed"])
+    if kind == "limit":
+        return f"limit of `{check['expr']}` is `{check['claimed']}`"
+    if kind == "equation":
+        return f"`{check['lhs']} = {check['rhs']}`"
+    if kind == "conv_equations":
+        return "rows " + _code(check["rows"]) + ", right sides " + _code(check["rhs"])
+    if kind == "manual":
+        return "not checkable by computation"
+    if kind == "transpose_recipe":
+        if check["method"] == "scatter":
+            return "scatter-add scaled filter copies"
+        steps = [s for s, on in (("insert zeros", check.get("insert_zeros")),
+                                 ("pad borders by k-1", check.get("border_pad") == "k-1"),
+                                 ("flip filter", check.get("flip"))) if on]
+        return "correlate after: " + (", ".join(steps) or "nothing")
+    if kind == "transpose_entry":
+        return f"{_code(check['terms'])} summed to {_code(check['claimed'])}"
+    if kind == "output_length" and check.get("formula") is not None:
+        return _code(check["formula"])
+    if check.get("claimed") is not None:
+        return _code(check["claimed"])
+    return ""
+
+
+def _claim_block(c: GradedClaim, page: str) -> list[str]:
+    g = c.grade
+    final = " · part of the final answer" if c.final else ""
+    lines = [f'<a id="{c.id}"></a>{_grade_label(c)}{final} — {_prose(c.claim.says)}']
+    detail = [f"*Where in the report:* {c.claim.where}"]
+    if c.claim.quote is not None:
+        detail.append(f"*The line in question:* “{c.claim.quote}”")
+    summary = _check_summary(c.claim.check)
+    claimed = getattr(c.claim.check, "claimed", None)
+    if claimed is not None and summary == _code(claimed) \
+            and _show_evidence(c) and g.kind not in ("expression", "batchnorm_backward",
+                                                     "batchnorm_jacobian", "large_batch_limit"):
+        summary = ""
+    detail.append(f"*Check:* `{g.kind}`" + (f" — {summary}" if summary else ""))
+    if g.computed:
+        detail.append(f"*How the truth was computed:* {g.method}")
+        if _show_evidence(c):
+            detail.append(f"*Result:* {_evidence(c)}")
+        if g.diffs and not (len(g.diffs) == 1 and g.diffs[0].where == "value"):
+            detail.append(f"*Differs at:* {_diffs(c)}")
+        if g.note:
+            detail.append(f"*Also:* {g.note}")
+    else:
+        detail.append(f"*Reasoning (by hand):* {g.note}")
+    if c.tags:
+        detail.append(f"*Error kinds:* {_tag_links(c.tags, page)}")
+    if c.claim.explanation is not None:
+        detail.append(f"*What went wrong:* {_prose(c.claim.explanation)}")
+    lines.append(":   " + "  \n    ".join(detail))
+    return [*lines, ""]
+
+
+# ----------------------------------------------------------------------------- model page
+def _part_anchor(model: str, part: str) -> str:
+    return f"{model}-{part}"
+
+
+def _outcome_link(p: PartResult, from_page: str) -> str:
+    target = _rel(from_page, model_page_path(p.model))
+    return f"[{p.outcome}]({target}#{_part_anchor(p.model, p.part)})"
+
+
+def model_page(a: Analysis, model: str) -> str:
+    """The page of one model: every sub-part, every claim with its grade and evidence."""
+    m = next(r for r in a.models if r.model == model)
+    page = model_page_path(m.model)
+    rec = m.record
+    wrong = sum(c.wrong for c in m.claims)
+    out = [
+        _GENERATED_NOTE,
+        f"**Source report:** `{rec.source.file}` — {rec.source.description}  ",
+        f"**Reviewer:** {rec.source.reviewer}.  ",
+        f"**Model:** {rec.vendor}, {rec.version}.",
+        "",
+        f"{len(m.claims)} claims recorded; {sum(c.grade.computed for c in m.claims)} checked by "
+        f"computation, {sum(not c.grade.computed for c in m.claims)} judged by hand; "
+        f"{wrong} wrong. How outcomes are assigned: see the "
+        f"[scorecard]({_rel(page, BASE + '/scorecard.md')}#how-to-read-it).",
+        "",
+        "| Sub-part | Outcome | Wrong claims | Reviewer said | Agrees |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for part in PARTS:
+        p = m.parts[part]
+        out.append(f"| [{_title(part)}](#{_part_anchor(m.model, part)}) | {p.outcome} | "
+                   f"{len(p.wrong_claims)} of {len(p.claims)} | "
+                   f"{_REVIEWER_WORDS[p.reviewer_verdict]} | {'yes' if p.agrees else '**no**'} |")
+    out.append("")
+    for part in PARTS:
+        p = m.parts[part]
+        body = p.body
+        out += [
+            f"## {_title(part)} {{#{_part_anchor(m.model, part)}}}",
+            "",
+            f"**Outcome:** {p.outcome} — {OUTCOMES[p.outcome]}.  ",
+            f"**Reference solution:** [{_title(part)}]({_rel(page, subpart(part).link)})"
+            "  ",
+            f"**Final answer (our summary):** {_prose(body.answer)}  ",
+            f"**Reviewer's verdict:** {_REVIEWER_WORDS[p.reviewer_verdict]} — "
+            f"{_prose(body.reviewer.note)}"
+            + ("" if p.agrees else f" ([audit]({_rel(page, BASE + '/audit.md')}"
+                                   f"#{_part_anchor(m.model, part)}))"),
+            "",
+        ]
+        for attempt in body.attempts:
+            number = attempt.attempt
+            if p.attempts > 1:
+                out += [f"### Attempt {number}: {attempt.prompt}", ""]
+            for c in p.claims:
+                if c.attempt == number:
+                    out += _claim_block(c, page)
+        for f in p.findings:
+            evidence = ", ".join(_claim_link(a.claim(e), page) for e in f.evidence)
+            out += [f"**Finding** ({_tag_links(f.tags, page)}): {_prose(f.note)}"
+                    + (f" Evidence: {evidence}." if evidence else ""), ""]
+        if p.reviewer_claims:
+            out += ["**Checkable statements by the reviewer:**", ""]
+            for c in p.reviewer_claims:
+                out += _claim_block(c, page)
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------------- scorecard
+def scorecard(a: Analysis) -> str:
+    """The scorecard: one row per sub-part, one column per model."""
+    page = f"{BASE}/scorecard.md"
+    head = "| Sub-part | " + " | ".join(m.name for m in a.models) + " |"
+    rule = "| --- |" + " --- |" * len(a.models)
+    rows = []
+    for part in PARTS:
+        cells = []
+        for m in a.models:
+            p = m.parts[part]
+            attempts = f", {p.attempts} attempts" if p.attempts > 1 else ""
+            flag = "" if p.agrees else " ⚑"
+            cells.append(f"{_outcome_link(p, page)} ({len(p.wrong_claims)}/{len(p.claims)} wrong"
+                         f"{attempts}) · reviewer: {_REVIEWER_WORDS[p.reviewer_verdict]}{flag}")
+        rows.append(f"| {_title(part)} | " + " | ".join(cells) + " |")
+    totals = []
+    for m in a.models:
+        outcomes: Counter[str] = Counter(p.outcome for p in m.parts.values())
+        totals.append(", ".join(f"{outcomes[o]} {o}" for o in OUTCOMES if outcomes[o]))
+    rows.append("| **All sub-parts** | " + " | ".join(totals) + " |")
+    out = [
+        _GENERATED_NOTE,
+        "Each cell: our computed outcome for the sub-part (linked to the evidence), the number "
+        "of wrong claims out of all claims recorded for it, and the verdict of the report's own "
+        "reviewer. ⚑ marks a sub-part where the reviewer's verdict does not match the computed "
+        f"outcome; each is explained in the [reviewer audit]({_rel(page, BASE + '/audit.md')}).",
+        "",
+        head,
+        rule,
+        *rows,
+        "",
+        "## How to read it {#how-to-read-it}",
+        "",
+        "Every claim in a record is graded by computation (or, when it cannot be computed, by "
+        "hand with written reasoning). A sub-part's outcome is then assigned from the claims of "
+        "the model's last attempt:",
+        "",
+        *[f"- **{o}**: {rule_text}." for o, rule_text in OUTCOMES.items()],
+        "",
+        "The reviewer's verdict counts as agreeing when it maps to the outcome: "
+        + "; ".join(f"*{_REVIEWER_WORDS[v]}* ↔ {', '.join(sorted(o))}"
+                    for v, o in AGREES_WITH.items() if v != "not-assessed") + ".",
+        "",
+    ]
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- comparison
+def comparison(a: Analysis) -> str:
+    """Outcomes, claims and error kinds counted per model."""
+    page = f"{BASE}/comparison.md"
+    names = [m.name for m in a.models]
+    head = "| | " + " | ".join(names) + " |"
+    rule = "| --- |" + " --- |" * len(names)
+    out = [_GENERATED_NOTE]
+    out += ["## Outcomes", "", head, rule]
+    for o in OUTCOMES:
+        out.append(f"| {o} | " + " | ".join(
+            str(sum(p.outcome == o for p in m.parts.values())) for m in a.models) + " |")
+    out.append("| reviewer disagrees | " + " | ".join(
+        str(sum(not p.agrees for p in m.parts.values())) for m in a.models) + " |")
+    out += ["", "## Claims", "", head, rule]
+    rows: list[tuple[str, Callable[[ModelResult], int]]] = [
+            ("claims recorded", lambda m: len(m.claims)),
+            ("checked by computation", lambda m: sum(c.grade.computed for c in m.claims)),
+            ("judged by hand", lambda m: sum(not c.grade.computed for c in m.claims)),
+            ("wrong", lambda m: sum(c.wrong for c in m.claims)),
+            ("wrong, root errors (not inherited)",
+             lambda m: sum(c.wrong and "propagated-error" not in c.tags for c in m.claims))]
+    for label, row_fn in rows:
+        out.append(f"| {label} | " + " | ".join(str(row_fn(m)) for m in a.models) + " |")
+    taxonomy_page = _rel(page, f"{BASE}/taxonomy.md")
+    for cls, title in (("error", "Error kinds (tags on wrong claims)"),
+                       ("weakness", "Weaknesses (tags on correct claims and findings)")):
+        out += ["", f"## {title}", "", head, rule]
+        counts = [a.tag_counts(m) for m in a.models]
+        for tag, kind in a.taxonomy.items():
+            if kind.cls == cls:
+                out.append(f"| [{kind.name}]({taxonomy_page}#{tag}) | "
+                           + " | ".join(str(c[tag]) for c in counts) + " |")
+    out += ["", "## Wrong claims by sub-part", "", head, rule]
+    for part in PARTS:
+        out.append(f"| {_title(part)} | " + " | ".join(
+            f"{len(m.parts[part].wrong_claims)} of {len(m.parts[part].claims)}"
+            for m in a.models) + " |")
+    shared = [t for t in a.taxonomy if all(a.tag_counts(m)[t] for m in a.models)]
+    only = {m.name: [t for t in a.taxonomy if a.tag_counts(m)[t]
+                     and not any(a.tag_counts(o)[t] for o in a.models if o is not m)]
+            for m in a.models}
+    out += ["", "## Shared and distinct patterns", "",
+            "Kinds found in every model: "
+            + (_tag_links(shared, page) if shared else "none") + ".", ""]
+    for name, tags in only.items():
+        out.append(f"- Only in {name}: " + (_tag_links(tags, page) if tags else "none") + ".")
+    out.append("")
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- audit
+def _evidence_block(c: GradedClaim, page: str) -> str:
+    g = c.grade
+    who = "reviewer" if c.attempt is None else f"attempt {c.attempt}"
+    text = f"- {_claim_link(c, page)} ({who}): {_grade_label(c)} — {_prose(c.claim.says)}"
+    if _show_evidence(c):
+        text += f" Result: {_evidence(c)}."
+    if g.diffs and not (len(g.diffs) == 1 and g.diffs[0].where == "value"):
+        text += f" Differs at: {_diffs(c)}."
+    if not g.computed:
+        text += f" Reasoning: {g.note}"
+    return text
+
+
+def audit(a: Analysis) -> str:
+    """Every place where the computed grading disagrees with a reviewer, or adds to one."""
+    page = f"{BASE}/audit.md"
+    out = [
+        _GENERATED_NOTE,
+        "Each report has a reviewer who judged the model's answers. Their judgements are "
+        "material, not ground truth: here is every place where the computed grading disagrees "
+        "with a reviewer or adds something the reviewer did not say, each with its evidence.",
+        "",
+        "Kinds of note: **disagrees** (the reviewer's verdict does not match the computed "
+        "outcome), **adds** (same verdict, but the computation finds more), "
+        "**reviewer-inconsistent** (the reviewer's standards conflict with themselves or with "
+        "the other report's reviewer).",
+        "",
+    ]
+    for m in a.models:
+        out += [f"## {m.name}", ""]
+        for part in PARTS:
+            p = m.parts[part]
+            if p.agrees and not p.audit:
+                continue
+            out += [f"### {_title(part)} {{#{_part_anchor(m.model, part)}}}", "",
+                    f"Reviewer: **{_REVIEWER_WORDS[p.reviewer_verdict]}** · computed outcome: "
+                    f"**{_outcome_link(p, page)}**"
+                    + ("" if p.agrees else " · the two do not match"), ""]
+            for note in p.audit:
+                out += [f"**{note.kind}:** {_prose(note.note)}", ""]
+                out += [_evidence_block(a.claim(e), page) for e in note.evidence]
+                for key in note.evidence_keys:
+                    out.append(f"- `answers.value({key!r})` = {_code(answers.value(key))}")
+                out.append("")
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- taxonomy
+def taxonomy(a: Analysis) -> str:
+    """What each error kind means and where it occurs."""
+    page = f"{BASE}/taxonomy.md"
+    out = [
+        _GENERATED_NOTE,
+        "The kinds used to tag claims, from `evaluations/taxonomy.yaml`. **Error** kinds are "
+        "causes of a false statement: every claim graded wrong carries at least one, and no "
+        "claim graded correct carries any (the build checks both). **Weakness** kinds describe "
+        "shortcomings of answers whose statements are true, or whose errors cancel. A claim can "
+        "have several kinds.",
+        "",
+    ]
+    for tag, kind in a.taxonomy.items():
+        out += [f"## {kind.name} {{#{tag}}}", "",
+                f"*Class:* {kind.cls} · *tag:* `{tag}`", "", kind.definition, ""]
+        if kind.distinguish is not None:
+            out += [f"*Not to be confused with:* {kind.distinguish}", ""]
+        uses: list[str] = []
+        for m in a.models:
+            claims = [c for c in m.claims if tag in c.tags]
+            parts = [p for p in m.parts.values()
+                     if any(tag in f.tags for f in p.findings)]
+            links = [_claim_link(c, page) for c in claims] + [
+                f"[{_title(p.part)} finding]({_rel(page, model_page_path(m.model))}"
+                f"#{_part_anchor(m.model, p.part)})" for p in parts]
+            if links:
+                uses.append(f"- {m.name} ({len(links)}): " + ", ".join(links))
+        out += (["Where it occurs:", "", *uses] if uses else ["Not used by any record."]) + [""]
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- markers
+def headline(a: Analysis) -> str:
+    """The headline counts of the model-analysis index."""
+    n = a.counts()
+    page = f"{BASE}/index.md"
+    return "\n".join([
+        f"- **{n['claims']} claims** recorded from {n['models']} models' answers to "
+        f"{len(PARTS)} sub-parts: **{n['computed']} checked by computation** with `hw5ref`, "
+        f"{n['manual']} judged by hand with written reasoning (statements with no computable "
+        "content).",
+        f"- **{n['wrong']} claims are wrong** ({n['wrong_computed']} by computation, "
+        f"{n['wrong_manual']} by hand); {n['root_errors']} of them are root errors, the rest "
+        "only inherit an earlier wrong line.",
+        f"- Of {n['subparts']} graded sub-parts, {n['outcome_correct']} are correct, "
+        f"{n['outcome_incomplete']} incomplete, {n['outcome_flawed']} flawed (right final "
+        f"answer, a wrong statement on the way) and {n['outcome_wrong']} wrong "
+        f"([scorecard]({_rel(page, BASE + '/scorecard.md')})).",
+        f"- **The reports' reviewers disagree with the computed outcome on "
+        f"{n['disagreements']} of {n['subparts']} sub-parts**; with the notes where the "
+        f"computation adds detail, the [reviewer audit]({_rel(page, BASE + '/audit.md')}) has "
+        f"{n['audit_notes']} notes.",
+        "",
+        "Grading rule: a claim is *correct* when it equals the value `hw5ref` computes (exactly, "
+        "or to the decimals the model showed), or, for an equation between formulas, when both "
+        "sides agree on random instances with exact expectations over every dropout mask; "
+        "otherwise it is *wrong*. A sub-part's outcome follows from its claims "
+        f"([rule]({_rel(page, BASE + '/scorecard.md')}#how-to-read-it)).",
+    ])
+
+
+def model_list(a: Analysis, page: str = f"{BASE}/index.md") -> str:
+    """A list linking every model's page, with its claim counts."""
+    return "\n".join(
+        f"- [{m.name}]({_rel(page, model_page_path(m.model))}): {len(m.claims)} claims, "
+        f"{sum(c.wrong for c in m.claims)} wrong; source report `{m.record.source.file}`."
+        for m in a.models)
+
+
+def _type_name(annotation: Any) -> str:
+    """A reader's name for a field type: number, vector, matrix, one of ..., ..."""
+    import types
+    import typing
+
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in args if a is not type(None))
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin is list:
+        inner = _type_name(args[0])
+        return {"number": "vector", "vector": "matrix", "integer": "integer list"}.get(
+            inner, f"list of {inner}")
+    if origin is dict:
+        return "mapping"
+    return {float: "number", int: "integer", str: "text", bool: "true/false"}.get(
+        annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _field_doc(name: str, info: Any) -> str:
+    optional = "" if info.is_required() else ", optional"
+    desc = f": {info.description}" if info.description else ""
+    return f"`{name}` ({_type_name(info.annotation)}{optional}){desc}"
+
+
+def check_kinds() -> str:
+    """The table of check kinds, from their declarations (:mod:`hw5ref.grading.kinds`)."""
+    rows = ["| Kind | What it checks | Fields |", "| --- | --- | --- |"]
+    for name, cls in CHECK_KINDS.items():
+        fields = "; ".join(_field_doc(f, info) for f, info in cls.model_fields.items()
+                           if f != "kind")
+        rows.append(f"| `{name}` | {_cell(cls.summary)} | {_cell(fields)} |")
+    return "\n".join(rows)
+
+
+def taxonomy_ids(a: Analysis) -> str:
+    """The taxonomy's kinds, linked, for the record-format page."""
+    page = f"{BASE}/add-an-evaluation.md"
+    return ", ".join(f"[`{t}`]({_rel(page, BASE + '/taxonomy.md')}#{t}) ({k.cls})"
+                     for t, k in a.taxonomy.items())
+
+
+def model_page_stub(model: str, name: str) -> str:
+    """The Markdown source of a model's page: its title and the macro that fills it."""
+    return (f"---\ntitle: \"{name}\"\ndescription: Every claim of {name}'s answers to HW5, "
+            f"graded by computation.\nrender_macros: true\n---\n\n# {name}\n\n"
+            f'{{{{ model_page("{model}") }}}}\n')

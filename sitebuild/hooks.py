@@ -1,0 +1,91 @@
+"""The one MkDocs hook module (``hooks:`` in mkdocs.yml): each build event handed to the module
+of :mod:`sitebuild` that does that job. Page content does not come from here: values, tables,
+figures and listings reach pages through the macros of ``sitebuild/macros.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs loads this file by path; sitebuild is imported from here
+    sys.path.insert(0, str(ROOT))
+
+from jinja2 import Environment  # noqa: E402
+from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
+
+from sitebuild import analysis_pages, notebook_html, notebooks, theme  # noqa: E402
+
+_copies: dict[str, Path] = {}  # notebook page -> its executed copy, for this build
+
+
+@event_priority(100)  # before mkdocs-macros copies config.extra and mkdocs-jupyter reads files
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config.extra.update(theme.site_metadata(ROOT))
+    _copies.clear()
+    _copies.update(notebooks.start(Path(config.docs_dir), ROOT))
+    return config
+
+
+@event_priority(-100)  # after mkdocs-jupyter has taken its notebook files
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    from hw5ref.grading.records import RecordError, load_evaluations
+
+    notebooks.use_executed_copies(files, _copies)
+    try:
+        records = load_evaluations().records
+    except (RecordError, ValueError) as exc:
+        raise PluginError(str(exc)) from exc
+    for record in records:  # one page per model, listed by the models index (no nav entry)
+        path = analysis_pages.model_page_path(record.model)
+        files.append(File.generated(
+            config, path, content=analysis_pages.model_page_stub(record.model, record.name)))
+    plugin: Any = config.plugins.get("mkdocstrings")
+    if plugin is not None:  # its Jinja environment exists from here on; give it the cache
+        for name in plugin.config.handlers:
+            plugin.handlers.get_handler(name).env.bytecode_cache = theme.bytecode_cache(ROOT)
+    return files
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    env.bytecode_cache = theme.bytecode_cache(ROOT)
+    return env
+
+
+@event_priority(100)  # before mkdocs-jupyter reads the executed copy
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    if page.file.src_uri in _copies:
+        try:
+            notebooks.executed(page.file.src_uri)
+        except RuntimeError as exc:
+            raise PluginError(str(exc)) from exc
+    return page
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.generated_by is not None:
+        page.edit_url = None  # generated: there is no source file to edit
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if "jupyter-wrapper" in html:
+        html = notebook_html.focusable_code(notebook_html.strip_remote_loaders(html))
+    return html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if "jupyter-wrapper" in output:  # on the whole page, so theme classes count as used
+        output = notebook_html.shrink_inline_styles(output)
+    return theme.fix_html(output)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    # Static templates such as 404.html do not pass through on_post_page.
+    return theme.fix_html(output) if template_name.endswith(".html") else output
