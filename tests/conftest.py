@@ -1,4 +1,5 @@
-"""Shared fixtures: the built site (one strict MkDocs build per test run) and a local server.
+"""Shared fixtures: the built site (one strict MkDocs build per test run), a local server, and
+a temporary evaluations directory with a fake third model.
 
 * ``site_build``: runs ``mkdocs build --strict`` once per run (once in all, not once per
   pytest-xdist worker) into a temporary directory and returns a
@@ -16,16 +17,19 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from grading_support import EVALUATIONS, FAKE, FAKE_NAME, load_yaml, renamed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -163,3 +167,22 @@ def site_prefix() -> str:
     return SITE_PREFIX
 
 
+@pytest.fixture
+def make_evaluations(tmp_path: Path) -> Callable[..., Path]:
+    """Build a temporary evaluations dir: the real records, plus a fake model made from Claude's
+    record and passed through ``edit`` (a function that may change it) before it is written."""
+
+    def make(edit: Callable[[dict[str, Any]], None] | None = None, fake: bool = True) -> Path:
+        target = tmp_path / "evaluations"
+        shutil.copytree(EVALUATIONS, target)
+        if fake:
+            record = renamed(load_yaml(EVALUATIONS / "claude.yaml"), "claude", FAKE, FAKE_NAME)
+            if edit is not None:
+                edit(record)
+            dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+            (target / f"{FAKE}.yaml").write_text(
+                yaml.dump(record, Dumper=dumper, allow_unicode=True, sort_keys=False),
+                encoding="utf-8")
+        return target
+
+    return make

@@ -82,8 +82,8 @@ def page_problems(open_page: OpenPage, rel: str) -> dict[str, Any]:
     no_alt = [i["src"] for i in info["images"]
               if not (i["alt"] or "").strip() or i["alt"].strip() == PLACEHOLDER_ALT]
     if no_alt:
-        problems["images without a real alt text (notebook figures: add a '# alt: ...' line "
-                 "to the cell that draws each figure, see tools/notebook_cache.py)"] = no_alt
+        problems["images without a real alt text (notebook figures: pass one to the "
+                 "notebook's show(svg, alt))"] = no_alt
     if info["h1"] != 1:
         problems["number of <h1>"] = info["h1"]
     return problems

@@ -126,3 +126,30 @@ def test_solution_page_figures_are_the_notebooks_own_outputs(built_site: Path) -
                              strict=True):
         page = parsed_page(built_site / "notebooks" / notebook / "index.html")
         assert src in {img["src"] for img in page.select(".jp-OutputArea-output img")}
+
+
+def test_every_page_has_the_material_fixes_applied(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        soup = parsed_page(page)
+        rel = page.relative_to(built_site).as_posix()
+        assert soup.select('[data-md-component="source"]') == [], rel
+        search = soup.select_one(".md-search[role=dialog]")
+        assert search is not None and search.get("aria-label") == "Search", rel
+
+
+def test_notebook_pages_inline_far_less_than_jupyterlabs_whole_stylesheet(
+    built_site: Path,
+) -> None:
+    import re
+
+    from mkdocs_jupyter.config import settings
+
+    full = (Path(settings.templates_dir) / "mkdocs_html" / "assets" / "index.css").stat().st_size
+    pages = sorted((built_site / "notebooks").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        styles = re.findall(r"<style[^>]*>.*?</style>", page.read_text("utf-8"), re.DOTALL)
+        assert styles, page
+        assert sum(map(len, styles)) < full / 2, page

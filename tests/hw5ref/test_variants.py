@@ -1,13 +1,16 @@
-"""Every generated variant's answer, checked by a route that does not use hw5ref's numeric core.
+"""hw5ref.variants: every generated variant's answer, checked by a route that does not use
+hw5ref's numeric core; determinism per seed, variety across seeds, the JSON shape, and argument
+validation.
 
-1b: numpy.correlate and an exact (rational) rank of the window matrix; 1c: scipy.signal.convolve2d
-of the zero-inserted input, then cropping; 2b: finite differences of an explicit loss;
-3a/3b: products of the weight-tensor shapes written out here; 4: exact enumeration of every
-dropout mask (vectorised) and hand formulas for the remaining sub-parts.
+Oracles: 1b: numpy.correlate and an exact (rational) rank of the window matrix; 1c:
+scipy.signal.convolve2d of the zero-inserted input, then cropping; 2b: finite differences of an
+explicit loss; 3a/3b: products of the weight-tensor shapes written out here; 4: exact
+enumeration of every dropout mask (vectorised) and hand formulas for the remaining sub-parts.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable
 from fractions import Fraction
@@ -22,6 +25,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 from hw5ref import variants
 
 SEEDS = range(200)
+RANGES = variants.RANGES
+
+
+def within(name: str, value: float) -> bool:
+    """``value`` lies in the published inclusive range ``RANGES[name]``."""
+    low, high = RANGES[name]
+    return low <= value <= high
 
 
 def _ints(values: list[float] | list[list[float]]) -> bool:
@@ -70,7 +80,8 @@ def _check_1b_filter_reproduces_y_and_is_unique(seed: int) -> None:
     k = p.data["filter_size"]
     # small integer data, as promised
     assert _ints(p.data["x"]) and _ints(p.data["y"]) and _ints(p.answer["filter"])
-    assert len(w) == k and 2 <= k <= 4 and np.abs(w).max() <= 3 and np.any(w != 0)
+    assert len(w) == k and within("1b.filter_length", k)
+    assert np.abs(w).max() <= 3 and np.any(w != 0)
     assert np.abs(x).max() <= 4
     # numpy.correlate does not flip the filter: exactly the layer's convention
     np.testing.assert_array_equal(np.correlate(x, w, mode="valid"), y)
@@ -112,9 +123,10 @@ def _check_1c_output_matches_scipy(seed: int) -> None:
     assert p.answer["output_shape"] == list(expected.shape)
     # the promised ranges: small integers, stride 1-2, padding 0-1, output 2..6 per side
     assert _ints(p.data["input"]) and _ints(p.data["filter"])
-    assert stride in (1, 2) and padding in (0, 1)
-    assert all(2 <= n <= 6 for n in expected.shape)
-    assert x.shape[0] in (2, 3) and x.shape[1] in (2, 3) and w.shape[0] == w.shape[1] in (2, 3)
+    assert within("1c.stride", stride) and within("1c.padding", padding)
+    assert all(within("1c.output_size", n) for n in expected.shape)
+    assert all(within("1c.input_size", n) for n in x.shape)
+    assert w.shape[0] == w.shape[1] and within("1c.filter_size", w.shape[0])
 
 
 def test_1c_output_matches_scipy() -> None:
@@ -124,7 +136,9 @@ def test_1c_output_matches_scipy() -> None:
 def test_1c_variants_cover_strides_and_paddings() -> None:
     data = [variants.variant("1c", s).data for s in range(100)]
     seen = {(d["stride"], d["padding"]) for d in data}
-    assert seen == {(1, 0), (1, 1), (2, 0), (2, 1)}
+    strides = range(RANGES["1c.stride"][0], RANGES["1c.stride"][1] + 1)
+    paddings = range(RANGES["1c.padding"][0], RANGES["1c.padding"][1] + 1)
+    assert seen == {(s, p) for s in strides for p in paddings}
 
 
 # ----------------------------------------------------------------------------- 2(b)
@@ -151,7 +165,7 @@ def _check_2b_gradient_matches_finite_differences(seed: int) -> None:
     g = np.array(d["upstream"], dtype=float)
     numeric = _finite_difference(x, g, d["gamma"], d["beta"])
     np.testing.assert_allclose(p.answer["dL_dx"], numeric, atol=1e-6)
-    assert len(x) == len(g) == d["n"] and 2 <= d["n"] <= 5
+    assert len(x) == len(g) == d["n"] and within("2b.batch_size", d["n"])
     # integer data and, because the mean upstream gradient is an integer, an integer answer
     assert _ints(d["upstream"]) and _ints(p.answer["dL_dx"]) and float(d["gamma"]).is_integer()
     assert sum(d["upstream"]) % d["n"] == 0 and sum(d["upstream"]) != 0
@@ -169,6 +183,7 @@ def _check_3_counts_are_weight_shape_products(seed: int) -> None:
     a, b = variants.variant("3a", seed), variants.variant("3b", seed)
     assert a.data == b.data  # one layer per seed
     c_in, c_out, k = a.data["c_in"], a.data["c_out"], a.data["kernel"]
+    assert k in RANGES["3.kernel"]
     standard = math.prod((c_out, c_in, k, k))
     depthwise = math.prod((c_in, 1, k, k))
     pointwise = math.prod((c_out, c_in, 1, 1))
@@ -177,10 +192,11 @@ def _check_3_counts_are_weight_shape_products(seed: int) -> None:
     assert b.answer["depthwise"] == {"weights": depthwise, "biases": c_in}
     assert b.answer["pointwise"] == {"weights": pointwise, "biases": c_out}
     assert b.answer["totals"] == {
-        "weights only": depthwise + pointwise,
-        "all biases": depthwise + c_in + pointwise + c_out,
-        "pointwise biases only": depthwise + pointwise + c_out,
-        "depthwise biases only": depthwise + c_in + pointwise,
+        "weights_only": depthwise + pointwise,
+        # PyTorch: both nn.Conv2d layers carry a bias (c_in depthwise, c_out pointwise)
+        "pytorch": depthwise + c_in + pointwise + c_out,
+        # Keras SeparableConv2D: one bias per output channel, after the pointwise stage
+        "keras": depthwise + pointwise + c_out,
     }
     assert b.answer["total"] == depthwise + pointwise
 
@@ -207,7 +223,7 @@ def _check_4_answers_match_enumeration_and_hand_formulas(seed: int) -> None:
     y = np.array(d["y"], dtype=float)
     w = np.array(d["w_tilde"], dtype=float)
     p = d["p"]
-    assert p in (0.5, 0.8, 0.9) and X.shape[0] in (3, 4) and X.shape[1] in (2, 3)
+    assert p in RANGES["4.keep_probability"] and X.shape[0] in (3, 4) and X.shape[1] in (2, 3)
     assert _ints(d["X"]) and _ints(d["y"]) and _ints(d["w_tilde"]) and np.any(w != 0)
     # exact expectation over every mask
     assert a["expected_loss"] == pytest.approx(_enumerated_loss(X, y, w, p), abs=1e-9)
@@ -218,14 +234,19 @@ def _check_4_answers_match_enumeration_and_hand_formulas(seed: int) -> None:
     norms = [math.sqrt(sum(X[i, j] ** 2 for i in range(X.shape[0]))) for j in range(X.shape[1])]
     assert a["column_norms"] == pytest.approx(norms) and _ints(a["column_norms"])
     assert a["inference_weights"] == pytest.approx([p * v for v in w])
-    # X-tilde = X Gamma^-1 divides each column by its norm, so every column has norm 1 ...
-    ridge = [[X[i, j] / norms[j] for j in range(X.shape[1])] for i in range(X.shape[0])]
-    np.testing.assert_allclose(a["ridge_matrix"], ridge, atol=1e-12)
-    assert a["ridge_column_norms"] == pytest.approx([1.0] * X.shape[1])
-    # ... and with Gamma = sqrt((1-p)/p) Gamma-tilde every norm is sqrt(p/(1-p)) = 1, 2 or 3
-    scale = {0.5: 1.0, 0.8: 2.0, 0.9: 3.0}[p]
-    assert a["ridge_column_norms_eq3"] == pytest.approx([scale] * X.shape[1])
-    assert a["gamma_eq3_diagonal"] == pytest.approx([n / scale for n in norms])
+    # Gamma = sqrt((1-p)/p) Gamma-tilde: sqrt(p/(1-p)) = 1, 2, 3 for p = 0.5, 0.8, 0.9 ...
+    scale = math.sqrt(p / (1 - p))
+    assert scale == pytest.approx(round(scale))  # an integer: the answers stay short
+    assert a["gamma_diagonal"] == pytest.approx([n / scale for n in norms])
+    # ... X-tilde = X Gamma^-1 multiplies column j by scale / ||X_j||: every norm is the scale
+    cols, rows = range(X.shape[1]), range(X.shape[0])
+    ridge = [[X[i, j] * scale / norms[j] for j in cols] for i in rows]
+    np.testing.assert_allclose(a["ridge_matrix"], ridge, atol=1e-9)
+    assert a["ridge_column_norms"] == pytest.approx([scale] * X.shape[1])
+    # with Gamma = Gamma-tilde (and lambda = (1-p)/p) each column is divided by its norm: 1
+    unit = [[X[i, j] / norms[j] for j in cols] for i in rows]
+    np.testing.assert_allclose(a["ridge_matrix_gamma_tilde"], unit, atol=1e-9)
+    assert a["ridge_column_norms_gamma_tilde"] == pytest.approx([1.0] * X.shape[1])
 
 
 def test_4_answers_match_enumeration_and_hand_formulas() -> None:
@@ -233,17 +254,24 @@ def test_4_answers_match_enumeration_and_hand_formulas() -> None:
 
 
 def test_4_variants_use_every_keep_probability() -> None:
-    assert {variants.variant("4", s).data["p"] for s in range(60)} == {0.5, 0.8, 0.9}
+    assert {variants.variant("4", s).data["p"] for s in range(60)} \
+        == set(RANGES["4.keep_probability"])
+
+
+def test_q3_variants_use_every_kernel_size() -> None:
+    kernels = {variants.variant("3a", s).data["kernel"] for s in range(60)}
+    assert kernels == set(RANGES["3.kernel"])
 
 
 # ----------------------------------------------------------------------------- originals
 def test_originals_match_the_homework_by_hand() -> None:
-    """The original problems' answers, derived by hand in the solutions (see the brief)."""
+    """The original problems' answers, derived by hand (tests/hw5ref/test_answers.py)."""
     assert variants.original("1b").answer["filter"] == [2, -1, 3]
     assert variants.original("1c").answer["output"] == [[-1, 3, -2], [3, -3, 1], [0, 3, 1]]
     assert variants.original("2b").answer["dL_dx"] == [0]
     assert variants.original("3a").answer["total"] == 3 * 3 * 3 * 4
-    assert variants.original("3b").answer["totals"]["weights only"] == 27 + 12
+    assert variants.original("3b").answer["totals"] == {
+        "weights_only": 27 + 12, "pytorch": 30 + 16, "keras": 27 + 16}
     q4 = variants.original("4").answer
     # X = [[1,0,2],[2,3,0],[2,0,1],[0,4,2]], y = [1,2,0,-1], w = [1,-1,2], p = 0.8:
     # pXw = 0.8*[5,-1,4,0] = [4,-0.8,3.2,0]; y - pXw = [-3,2.8,-3.2,-1] -> 9+7.84+10.24+1
@@ -272,3 +300,67 @@ def test_large_seeds_pass_the_same_oracles(seed: int) -> None:
                   _check_3_counts_are_weight_shape_products,
                   _check_4_answers_match_enumeration_and_hand_formulas):
         check(seed)
+
+
+# ------------------------------------------------------------ determinism, shape, arguments
+def test_same_seed_same_problem_whatever_was_drawn_before() -> None:
+    # A variant depends on (part, seed) only, not on what was generated before it: seeds drawn
+    # upwards part by part, then downwards with every part interleaved, give the same problems.
+    first = {(part, seed): json.dumps(variants.variant(part, seed).to_dict(), sort_keys=True)
+             for part in variants.VARIANT_PARTS for seed in range(30)}
+    for seed in reversed(range(30)):
+        for part in reversed(variants.VARIANT_PARTS):
+            again = json.dumps(variants.variant(part, seed).to_dict(), sort_keys=True)
+            assert again == first[part, seed], (part, seed)
+
+
+@pytest.mark.parametrize(("part", "minimum"), [("1b", 95), ("1c", 95), ("2b", 95), ("3a", 60),
+                                               ("4", 95)])
+def test_different_seeds_give_different_problems(part: str, minimum: int) -> None:
+    distinct = {json.dumps(variants.variant(part, s).data, sort_keys=True) for s in range(100)}
+    assert len(distinct) >= minimum
+
+
+def test_3a_and_3b_describe_the_same_layer_and_4_aliases_are_one_instance() -> None:
+    for seed in range(30):
+        assert variants.variant("3a", seed).data == variants.variant("3b", seed).data
+        assert variants.variant("4b", seed).to_dict() == variants.variant("4", seed).to_dict()
+
+
+@pytest.mark.parametrize("part", variants.VARIANT_PARTS)
+def test_json_shape(part: str) -> None:
+    data = variants.variant(part, 2).to_dict()
+    assert list(data) == ["part", "seed", "title", "data", "answer", "checks", "conventions",
+                          "statement", "solution"]
+    assert json.loads(json.dumps(data)) == data  # plain JSON types only
+    expected_checks = {"4": ["4a", "4b", "4c", "4d"]}.get(part, [part])
+    assert list(data["checks"]) == expected_checks
+
+
+def test_original_problems_have_no_seed_and_say_so() -> None:
+    for part in variants.VARIANT_PARTS:
+        problem = variants.original(part)
+        assert problem.seed is None
+        heading = problem.to_markdown().splitlines()[0]
+        assert heading.endswith(
+            "(the site's numeric instance)" if part == "4" else "(original problem)")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: variants.variant("5a", 1), ValueError,
+         "part must be one of 1b, 1c, 2b, 3a, 3b, 4, 4a, 4b, 4c, 4d; got '5a'"),
+        (lambda: variants.original("4e"), ValueError, "part must be one of"),
+        (lambda: variants.variant(1, 1), TypeError, "part must be a string"),
+        (lambda: variants.variant("1b", -1), ValueError, "seed must be an integer >= 0"),
+        (lambda: variants.variant("1b", 1.0), TypeError, "seed must be an integer"),
+        (lambda: variants.variant("1b", "1"), TypeError, "seed must be an integer"),
+        (lambda: variants.variant("1b", None), TypeError, "seed must be an integer"),
+        (lambda: variants.original("2a"), ValueError, "part must be one of"),
+        (lambda: variants.original("1b").to_markdown(show_answer=1), TypeError, "show_answer"),
+    ],
+)
+def test_bad_arguments(call: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()  # type: ignore[operator]

@@ -1,10 +1,12 @@
-"""hw5ref.params against counts by hand and against the sizes of arrays with the layers' shapes."""
+"""hw5ref.params against counts by hand, against the sizes of arrays with the layers' shapes, and
+(separable_dimension) against the rank of the Jacobian of the layer's parametrization."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,3 +80,73 @@ def test_counts_equal_the_sizes_of_the_parameter_arrays(
 
 def test_square_kernel_int_equals_pair() -> None:
     assert params.conv2d_params(5, 6, 4) == params.conv2d_params(5, 6, (4, 4)) == 4 * 4 * 5 * 6 + 6
+
+
+# ------------------------------------------------------------------ separable_dimension
+
+
+def separable_jacobian(
+    rng: np.random.Generator, c_in: int, c_out: int, kh: int, kw: int, bias: bool
+) -> np.ndarray:
+    """Jacobian of the map (D, P[, b_d, b_p]) -> (effective kernel K, effective bias b) of a
+    depthwise-separable layer, at a random point, built column by column from the definition
+
+        K[o, c] = P[o, c] * D[c]          (c_out x c_in x kh x kw)
+        b[o]    = sum_c P[o, c] b_d[c] + b_p[o]
+
+    (the layer maps x to sum_c K[o, c] * x[c] + b[o], so (K, b) is what it computes).
+    The rank at a generic point is the number of independent parameters.
+    """
+    D = rng.normal(size=(c_in, kh, kw))
+    P = rng.normal(size=(c_out, c_in))
+    b_d = rng.normal(size=c_in)
+    n_out = c_out * c_in * kh * kw + (c_out if bias else 0)
+    columns = []
+
+    def column() -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros((c_out, c_in, kh, kw)), np.zeros(c_out)
+
+    for c, i, j in np.ndindex(c_in, kh, kw):  # d K[o, c, i, j] / d D[c, i, j] = P[o, c]
+        dK, db = column()
+        dK[:, c, i, j] = P[:, c]
+        columns.append((dK, db))
+    for o, c in np.ndindex(c_out, c_in):  # d K[o, c] / d P[o, c] = D[c]; d b[o] = b_d[c]
+        dK, db = column()
+        dK[o, c] = D[c]
+        db[o] = b_d[c]
+        columns.append((dK, db))
+    if bias:
+        for c in range(c_in):  # d b[o] / d b_d[c] = P[o, c]
+            dK, db = column()
+            db[:] = P[:, c]
+            columns.append((dK, db))
+        for o in range(c_out):  # d b[o] / d b_p[o] = 1
+            dK, db = column()
+            db[o] = 1.0
+            columns.append((dK, db))
+    jac = np.column_stack([np.concatenate([dK.ravel(), db if bias else []])
+                           for dK, db in columns])
+    assert jac.shape[0] == n_out
+    return jac
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize(
+    ("c_in", "c_out", "kh", "kw"),
+    [(3, 4, 3, 3), (1, 1, 1, 1), (2, 5, 1, 3), (4, 2, 2, 2), (3, 1, 3, 3), (1, 3, 2, 1)],
+)
+def test_separable_dimension_is_the_rank_of_the_parametrization(
+    c_in: int, c_out: int, kh: int, kw: int, bias: bool
+) -> None:
+    jac = separable_jacobian(np.random.default_rng(0), c_in, c_out, kh, kw, bias)
+    rank = int(np.linalg.matrix_rank(jac))
+    assert params.separable_dimension(c_in, c_out, (kh, kw), bias=bias) == rank
+
+
+def test_separable_dimension_by_hand() -> None:
+    # Q3: c_in = 3, c_out = 4, 3x3. Per input channel, P[:, c] D[c] is a rank-one 4 x 9 block:
+    # 4 + 9 - 1 = 12 numbers (rescaling D[c] by a and P[:, c] by 1/a changes nothing), so
+    # 3 * 12 = 36 of the 27 + 12 = 39 weights are independent; with biases the depthwise ones
+    # fold into the pointwise ones: 36 + 4 = 40.
+    assert params.separable_dimension(3, 4, 3) == 36
+    assert params.separable_dimension(3, 4, 3, bias=True) == 40

@@ -1,22 +1,28 @@
-"""Every line of the Q4(a) derivation equals the exact dropout objective.
+"""hw5ref.derivations: every line of the Q4(a) derivation equals the exact dropout objective, and
+Gaussian elimination in exact fractions.
 
-The oracle is written here, independently of hw5ref: the expectation over all 2**(n*d) masks,
-each weighted by its probability.  A second oracle is a hand derivation for n = d = 1, and a
-third is sympy with symbolic X, y, w and p.  The same checker is then shown to reject the
-wrong lines the two model answers wrote, so a passing run means something.
+Oracles, all independent of hw5ref: the expectation over all 2**(n*d) masks written out here,
+a hand derivation for n = d = 1, and sympy with symbolic X, y, w and p evaluated at rational
+points.  The same comparison is shown to reject the wrong lines the two model answers wrote,
+so a passing run means something.  Elimination is checked against sympy's exact solve and by
+replaying the recorded row operations on the original system.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
+from fractions import Fraction
 
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hw5ref import derivations
-from hw5ref.derivations import DROPOUT_DERIVATION, Step, evaluate
+from hw5ref.derivations import DROPOUT_DERIVATION, Step, eliminate, evaluate
 
 STEP_IDS = [s.label for s in DROPOUT_DERIVATION]
 
@@ -33,7 +39,7 @@ def exact_expectation(X: np.ndarray, y: np.ndarray, w: np.ndarray, p: float) -> 
 
 
 def line_matches(step: Step, X: np.ndarray, y: np.ndarray, w: np.ndarray, p: float) -> bool:
-    """The checker: does this line's value equal the exact expectation?"""
+    """The comparison: does this line's value equal the exact expectation?"""
     exact = exact_expectation(X, y, w, p)
     return bool(np.isclose(evaluate(step, X, y, w, p), exact, rtol=1e-10, atol=1e-10))
 
@@ -73,14 +79,45 @@ def test_every_line_on_a_hand_derived_scalar_case(step: Step) -> None:
     assert evaluate(step, [[2.0]], [3.0], [-1.0], 0.25) == pytest.approx(13.0, rel=1e-12)
 
 
-def test_the_derivation_has_the_expected_shape() -> None:
-    assert STEP_IDS[0] == "definition"
-    assert STEP_IDS[-1] == "complete the square"
-    assert len(set(STEP_IDS)) == len(STEP_IDS)
-    assert all(s.reason.strip() and s.latex.strip() for s in DROPOUT_DERIVATION)
+def test_evaluate_all_returns_one_value_per_line() -> None:
+    values = derivations.evaluate_all([[2.0]], [3.0], [-1.0], 0.25)
+    assert values == pytest.approx([13.0] * len(DROPOUT_DERIVATION))
 
 
-# ------------------------------------------------------------------ the checker bites
+# ------------------------------------------------------------------ sympy, fully symbolic
+@functools.cache
+def symbolic_objective(n: int, d: int) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
+    """E_R ||y - (R⊙X)w||^2 as a polynomial in symbolic X, y, w, p (sum over every mask)."""
+    p = sp.Symbol("p")
+    X = sp.Matrix(n, d, lambda i, j: sp.Symbol(f"x{i}{j}"))
+    y = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"y{i}"))
+    w = sp.Matrix(d, 1, lambda j, _: sp.Symbol(f"w{j}"))
+    total = sp.Integer(0)
+    for bits in itertools.product((0, 1), repeat=n * d):
+        kept = sum(bits)
+        r = y - sp.Matrix(n, d, bits).multiply_elementwise(X) * w
+        total += p**kept * (1 - p) ** (n * d - kept) * (r.T * r)[0, 0]
+    return sp.expand(total), (p, *X, *y, *w)
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(2, 2, 0), (1, 3, 1), (3, 1, 2)])
+def test_every_line_equals_the_symbolic_expectation_at_rational_points(
+    n: int, d: int, seed: int
+) -> None:
+    objective, symbols = symbolic_objective(n, d)
+    rng = np.random.default_rng(seed)
+    p = sp.Rational(int(rng.integers(1, 10)), 10)
+    ints = [int(v) for v in rng.integers(-4, 5, n * d + n + d)]
+    exact = objective.subs(dict(zip(symbols, [p, *ints], strict=True)))
+    X = np.array(ints[: n * d], dtype=float).reshape(n, d)
+    y = np.array(ints[n * d : n * d + n], dtype=float)
+    w = np.array(ints[n * d + n :], dtype=float)
+    for step in DROPOUT_DERIVATION:
+        got = evaluate(step, X, y, w, float(p))
+        assert got == pytest.approx(float(exact), rel=1e-12, abs=1e-12), step.label
+
+
+# ------------------------------------------------------------------ the comparison bites
 def _step(latex: str, fn: Callable[..., float]) -> Step:
     return Step("wrong", "deliberately wrong line", latex, fn)
 
@@ -132,7 +169,7 @@ WRONG_LINES = {
 
 
 @pytest.mark.parametrize("name", list(WRONG_LINES))
-def test_the_checker_rejects_a_wrong_line(name: str) -> None:
+def test_the_comparison_rejects_a_wrong_line(name: str) -> None:
     for case in CASES:
         X, y, w, p = random_instance(*case)
         assert not line_matches(WRONG_LINES[name], X, y, w, p), (name, case)
@@ -149,7 +186,7 @@ def test_claude_step6_is_wrong_for_every_constant() -> None:
 
 def test_gemini_lines_cancel_when_the_squared_norm_enters_linearly() -> None:
     # Gemini's w^T Γ̃ w with Γ̃ = diag(squared norms) is right; only ||Γ̃ w||^2 with the same Γ̃
-    # is wrong.  The checker must tell the two apart.
+    # is wrong.  The comparison must tell the two apart.
     linear = _step(
         r"\lVert y-pX\tilde w\rVert^2"
         r"+p(1-p)\tilde w^\top\operatorname{diag}(\lVert X_{:,j}\rVert^2)\tilde w",
@@ -160,57 +197,6 @@ def test_gemini_lines_cancel_when_the_squared_norm_enters_linearly() -> None:
     X, y, w, p = random_instance(12, 2, 3)
     assert line_matches(linear, X, y, w, p)
     assert not line_matches(GEMINI_SQUARED_NORMS, X, y, w, p)
-
-
-# ------------------------------------------------------------------ sympy, fully symbolic
-def _symbolic_expectation(of_mask: Callable[[sp.Matrix], object], n: int, d: int, p: sp.Symbol):  # type: ignore[no-untyped-def]
-    """Sum of ``P(R) * of_mask(R)`` over every 0/1 mask R of shape (n, d); scalar or matrix."""
-    terms = []
-    for bits in itertools.product((0, 1), repeat=n * d):
-        kept = sum(bits)
-        terms.append(p**kept * (1 - p) ** (n * d - kept) * of_mask(sp.Matrix(n, d, bits)))
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
-@pytest.mark.parametrize(("n", "d"), [(2, 2), (3, 2), (2, 3)])
-def test_second_moment_identity_symbolically(n: int, d: int) -> None:
-    # E[(R⊙X)^T (R⊙X)] = p^2 X^T X + p(1-p) diag(X^T X), entry by entry, for symbolic X and p.
-    p = sp.Symbol("p")
-    X = sp.Matrix(n, d, lambda i, j: sp.Symbol(f"x{i}{j}"))
-
-    def gram_of_masked(R: sp.Matrix) -> sp.Matrix:
-        M = R.multiply_elementwise(X)
-        return M.T * M
-
-    expected = _symbolic_expectation(gram_of_masked, n, d, p)
-    gram = X.T * X
-    claimed = p**2 * gram + p * (1 - p) * sp.diag(*[gram[j, j] for j in range(d)])
-    assert sp.expand(expected - claimed) == sp.zeros(d, d)
-    # and the checker bites: without the diagonal correction the identity fails
-    assert sp.expand(expected - p**2 * gram) != sp.zeros(d, d)
-
-
-def test_dropout_objective_identity_symbolically() -> None:
-    # E||y - (R⊙X)w||^2 = ||y - pXw||^2 + p(1-p) sum_j ||X_j||^2 w_j^2 for symbolic X, y, w, p.
-    n, d = 2, 2
-    p = sp.Symbol("p")
-    X = sp.Matrix(n, d, lambda i, j: sp.Symbol(f"x{i}{j}"))
-    y = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"y{i}"))
-    w = sp.Matrix(d, 1, lambda j, _: sp.Symbol(f"w{j}"))
-
-    def loss(R: sp.Matrix) -> sp.Expr:
-        r = y - R.multiply_elementwise(X) * w
-        return (r.T * r)[0, 0]
-
-    expected = _symbolic_expectation(loss, n, d, p)
-    r = y - p * X * w
-    closed = (r.T * r)[0, 0] + p * (1 - p) * sum(
-        sum(X[i, j] ** 2 for i in range(n)) * w[j] ** 2 for j in range(d)
-    )
-    assert sp.expand(expected - closed) == 0
 
 
 # ------------------------------------------------------------------ argument validation
@@ -241,14 +227,89 @@ def test_evaluate_validates_its_arguments(X, y, w, p, exc, match) -> None:  # ty
 
 
 def test_lines_with_an_expectation_refuse_large_inputs() -> None:
-    X = np.ones((4, 5))  # 20 entries > MAX_MASK_ENTRIES
-    assert X.size > derivations.MAX_MASK_ENTRIES
-    with pytest.raises(ValueError, match="enumerating masks"):
+    X = np.ones((4, 5))  # 20 entries: 2**20 masks, above the limit of 16 entries
+    with pytest.raises(ValueError, match=r"^X has 20 entries"):
         evaluate(DROPOUT_DERIVATION[0], X, np.ones(4), np.ones(5), 0.5)
     # closed-form lines still work at that size: ||1 - 0.5*5||^2 * 4 + 0.25 * 4 * 5 = 9 + 5
     assert evaluate(STEP, X, np.ones(4), np.ones(5), 0.5) == pytest.approx(14.0)
 
 
-def test_evaluate_all_returns_one_value_per_line() -> None:
-    values = derivations.evaluate_all([[2.0]], [3.0], [-1.0], 0.25)
-    assert values == pytest.approx([13.0] * len(DROPOUT_DERIVATION))
+# ------------------------------------------------------------------ eliminate
+def replay(A: list[list[object]], y: list[object],
+           operations: tuple[tuple[int, Fraction | None, int], ...]) -> list[list[Fraction]]:
+    """Apply the recorded row operations (rows counted from 1) to the augmented system."""
+    rows = [[Fraction(str(v)) for v in (*row, rhs)] for row, rhs in zip(A, y, strict=True)]
+    for i, factor, j in operations:
+        if factor is None:
+            rows[i - 1], rows[j - 1] = rows[j - 1], rows[i - 1]
+        else:
+            rows[i - 1] = [a - factor * b for a, b in zip(rows[i - 1], rows[j - 1], strict=True)]
+    return rows
+
+
+def test_eliminate_q1b_by_hand() -> None:
+    # Windows of x = [1, 4, 0, -2, 3] against y = [-2, 2, 11]:
+    #   R2 - 4 R1: [4, 0, -2 | 2] - 4 [1, 4, 0 | -2] = [0, -16, -2 | 10]
+    #   R3 already has a 0 in column 1 (no operation);
+    #   R3 - (1/8) R2 (factor -2 / -16): [0, -2, 3 | 11] - [0, -2, -1/4 | 5/4] = [0, 0, 13/4 | 39/4]
+    # Back substitution: w3 = 39/13 = 3, w2 = (10 + 2*3) / -16 = -1, w1 = -2 - 4*(-1) = 2.
+    e = eliminate([[1, 4, 0], [4, 0, -2], [0, -2, 3]], [-2, 2, 11])
+    assert e.operations == ((2, Fraction(4), 1), (3, Fraction(1, 8), 2))
+    assert e.rows == (
+        (1, 4, 0, -2),
+        (0, -16, -2, 10),
+        (0, 0, Fraction(13, 4), Fraction(39, 4)),
+    )
+    assert e.solution == (2, -1, 3)
+
+
+def test_eliminate_swaps_rows_for_a_zero_pivot() -> None:
+    # [[0, 1], [1, 1]] w = [2, 3]: swap rows 1 and 2 -> [[1, 1 | 3], [0, 1 | 2]]: w = (1, 2).
+    e = eliminate([[0, 1], [1, 1]], [2, 3])
+    assert e.operations == ((1, None, 2),)
+    assert e.rows == ((1, 1, 3), (0, 1, 2))
+    assert e.solution == (1, 2)
+
+
+def test_eliminate_keeps_short_decimals_exact() -> None:
+    # 0.1 w = 0.3 -> w = 3 exactly (in floating point 0.3 / 0.1 = 2.9999999999999996).
+    assert eliminate([[0.1]], [0.3]).solution == (3,)
+
+
+@pytest.mark.parametrize(("A", "y", "exc", "match"), [
+    ([[1, 2], [2, 4]], [1, 2], ValueError, "singular"),
+    ([[0, 0], [0, 0]], [0, 0], ValueError, "singular"),
+    ([[1, 2, 3], [4, 5, 6]], [1, 2], ValueError, "square"),
+    ([[1, 2], [3, 4]], [1, 2, 3], ValueError, "square"),
+    ([1, 2], [1, 2], ValueError, "A must be 2-D"),
+    ([[1.0, np.inf], [0, 1]], [1, 2], ValueError, "A must contain only finite"),
+    ([[1, 0], [0, 1]], "12", TypeError, "y must be an array"),
+])
+def test_eliminate_rejects_bad_systems(A: object, y: object, exc: type[Exception],
+                                       match: str) -> None:
+    with pytest.raises(exc, match=match):
+        eliminate(A, y)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(st.integers(-5, 5), min_size=n, max_size=n), min_size=n, max_size=n),
+    st.lists(st.integers(-9, 9), min_size=n, max_size=n))))
+def test_eliminate_matches_sympy_and_its_operations_replay(
+    system: tuple[list[list[int]], list[int]],
+) -> None:
+    A, y = system
+    matrix = sp.Matrix(A)
+    if matrix.det() == 0:
+        with pytest.raises(ValueError, match="singular"):
+            eliminate(A, y)
+        return
+    e = eliminate(A, y)
+    exact = matrix.LUsolve(sp.Matrix(y))
+    assert [sp.Rational(v.numerator, v.denominator) for v in e.solution] == list(exact)
+    n = len(A)
+    # the operations, replayed on the original system, give the recorded rows...
+    assert replay(A, y, e.operations) == [list(r) for r in e.rows]
+    # ...which are upper triangular with non-zero pivots
+    assert all(e.rows[i][j] == 0 for i in range(n) for j in range(i))
+    assert all(e.rows[i][i] != 0 for i in range(n))

@@ -1,5 +1,5 @@
-"""Every public hw5ref function rejects bad arguments with an error whose message starts with
-the argument's name.
+"""hw5ref._validate, and every public function of the numeric core (conv, norm, params,
+dropout) rejects bad arguments with an error whose message starts with the argument's name.
 
 Each function is described once (valid arguments + what kind each argument is); the bad values
 for each kind are generated below, so adding an argument to a function without describing it
@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hw5ref import answers, conv, dropout, norm, params
+from hw5ref import _validate, conv, dropout, norm, params
 
 
 @dataclass(frozen=True)
 class Arg:
     """How an argument is validated: ``kind`` is one of array, int, pair, real, prob, flag,
-    kind, rng; ``ndim`` (arrays) or ``minimum`` (ints and pairs)."""
+    kind, rng, shape; ``ndim`` (arrays) or ``minimum`` (ints and pairs)."""
 
     kind: str
     ndim: int | tuple[int, ...] = 1
@@ -43,6 +43,7 @@ def PAIR(minimum: int) -> Arg:
 
 
 REAL, PROB, FLAG, KIND, RNG = Arg("real"), Arg("prob"), Arg("flag"), Arg("kind"), Arg("rng")
+SHAPE = Arg("shape")
 
 X2 = [[1.0, 2.0], [3.0, 4.0], [0.0, 1.0]]  # (3, 2)
 
@@ -115,6 +116,11 @@ SPECS: dict[Callable[..., Any], tuple[dict[str, Any], dict[str, Arg]]] = {
             "pointwise_bias": FLAG,
         },
     ),
+    params.separable_dimension: (
+        {"c_in": 3, "c_out": 4, "kernel": 3, "bias": False},
+        {"c_in": INT(1), "c_out": INT(1), "kernel": PAIR(1), "bias": FLAG},
+    ),
+    dropout.masks: ({"shape": (2, 3), "p": 0.5}, {"shape": SHAPE, "p": PROB}),
     dropout.column_norms: ({"X": X2}, {"X": A(2)}),
     dropout.tikhonov_gamma: ({"X": X2}, {"X": A(2)}),
     dropout.masked_loss: (
@@ -126,8 +132,8 @@ SPECS: dict[Callable[..., Any], tuple[dict[str, Any], dict[str, Arg]]] = {
         {"X": A(2), "y": A(1), "w": A(1), "p": PROB},
     ),
     dropout.enumerate_expected_loss: (
-        {"X": X2, "y": [1.0, 0.0, 2.0], "w": [1.0, -1.0], "p": 0.5, "max_entries": 16},
-        {"X": A(2), "y": A(1), "w": A(1), "p": PROB, "max_entries": INT(1)},
+        {"X": X2, "y": [1.0, 0.0, 2.0], "w": [1.0, -1.0], "p": 0.5},
+        {"X": A(2), "y": A(1), "w": A(1), "p": PROB},
     ),
     dropout.monte_carlo_loss: (
         {
@@ -215,6 +221,16 @@ def bad_values(arg: Arg, example: Any) -> Iterator[tuple[str, Any, type[Exceptio
         yield "int", 3, TypeError
         yield "unknown", "group", ValueError
         yield "capitalised", "Batch", ValueError
+    elif arg.kind == "shape":
+        yield "int", 3, TypeError
+        yield "string", "23", TypeError
+        yield "None", None, TypeError
+        yield "float entry", (2, 1.5), TypeError
+        yield "bool entry", (2, True), TypeError
+        yield "zero entry", (0, 2), ValueError
+        yield "negative entry", [-1], ValueError
+        yield "17 entries", (17,), ValueError
+        yield "20 entries", (4, 5), ValueError
     elif arg.kind == "rng":
         yield "seed", 42, TypeError
         yield "legacy RandomState", np.random.RandomState(0), TypeError
@@ -312,9 +328,10 @@ RELATION_CASES = [
         "gamma",
     ),
     (dropout.dropout_minimizer, {"X": [[1.0, 0.0]], "y": [1.0], "p": 0.5}, "X"),
+    # 4 x 5 = 20 entries: 2**20 masks, above the limit of 16 entries
     (
         dropout.enumerate_expected_loss,
-        {"X": X2, "y": [1.0, 0.0, 2.0], "w": [1.0, 1.0], "p": 0.5, "max_entries": 5},
+        {"X": np.ones((4, 5)), "y": np.ones(4), "w": np.ones(5), "p": 0.5},
         "X",
     ),
 ]
@@ -332,20 +349,51 @@ def test_inconsistent_arguments_are_named(
         fn(**kwargs)
 
 
-# ------------------------------------------------------------------ answers' lookups
+# ------------------------------------------------------------------ the helpers themselves
+
+
+def test_real_array_returns_a_float_copy() -> None:
+    source = np.array([[1, 2], [3, 4]])
+    out = _validate.real_array(source, "x", ndim=2)
+    assert out.dtype == np.float64 and out.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    out[0, 0] = 99.0
+    assert source[0, 0] == 1  # the caller's array is untouched
+
+
+def test_real_array_names_every_allowed_dimension() -> None:
+    with pytest.raises(ValueError, match=r"^w must be 1-D or 2-D, got an array of shape \(\)"):
+        _validate.real_array(3.0, "w", ndim=(1, 2))
+    assert _validate.real_array(3, "w").shape == ()  # no ndim: any number of dimensions
+
+
+def test_integers_accept_numpy_integers_and_return_python_ints() -> None:
+    got = _validate.integer(np.int64(3), "n", 1)
+    assert got == 3 and type(got) is int
+    assert _validate.pair([1, np.int32(3)], "stride", 1) == (1, 3)
+    assert _validate.integer(0, "padding", 0) == 0  # the minimum itself is allowed
+
+
+def test_scalars_and_flags_accept_numpy_types() -> None:
+    assert _validate.real_scalar(np.float32(0.5), "eps") == 0.5
+    assert _validate.flag(np.bool_(True), "bias") is True
+    assert _validate.probability(1) == 1.0  # p = 1 (no dropout) is allowed
+
+
+def test_probability_uses_the_given_name() -> None:
+    with pytest.raises(ValueError, match=r"^keep must be a keep probability in \(0, 1\]"):
+        _validate.probability(1.5, "keep")
 
 
 @pytest.mark.parametrize(
-    ("call", "exc", "name"),
+    ("X", "y", "w", "message"),
     [
-        (lambda: answers.value(3), TypeError, "key"),
-        (lambda: answers.value("q9.nothing"), ValueError, "unknown answer key"),
-        (lambda: answers.q3_counts("no_such_convention"), ValueError, "convention"),
+        ([[1.0, 2.0]], [1.0, 2.0], [1.0, 1.0], r"^y must have one entry per row of X \(1\), got 2"),
+        ([[1.0, 2.0]], [1.0], [1.0], r"^w must have one entry per column of X \(2\), got 1"),
+        ([[1.0, 2.0]], [[1.0]], [1.0, 1.0], r"^y must be 1-D"),
     ],
-    ids=["value-type", "value-unknown", "q3_counts-convention"],
 )
-def test_answer_lookups_name_the_problem(
-    call: Callable[[], Any], exc: type[Exception], name: str
+def test_regression_data_names_the_argument_that_does_not_fit(
+    X: object, y: object, w: object, message: str
 ) -> None:
-    with pytest.raises(exc, match=starts_with(name)):
-        call()
+    with pytest.raises(ValueError, match=message):
+        _validate.regression_data(X, y, w)

@@ -1,5 +1,6 @@
-"""Grading: answers from independent oracles are accepted, each wrong entry or stage is named,
-the reports' actual answers get the verdicts worked out by hand, and bad arguments fail loudly."""
+"""hw5ref.checker: answers from independent oracles are accepted, each wrong entry or stage is
+named (entries counted from 1), the reports' actual answers get the verdicts worked out by hand,
+and bad arguments fail loudly."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import scipy.signal
 from numpy.lib.stride_tricks import sliding_window_view
 
 from hw5ref import variants
-from hw5ref.checker import AnswerShapeError, AnswerSyntaxError, Verdict, check
+from hw5ref.checker import CHECK_PARTS, AnswerShapeError, Verdict, check
+from hw5ref.reader import ReadError
 
 SEEDS = range(60)
 
@@ -75,10 +77,16 @@ def _oracle_4(seed: int, part: str) -> str:
         return str(fit + p * (1 - p) * sum(norms2[j] * w[j] ** 2 for j in range(m)))
     if part == "4b":
         return ",".join(str(p * v) for v in w)
+    # The reference Gamma of 4(b) is sqrt((1-p)/p) Gamma-tilde, so X-tilde = X Gamma^-1 has
+    # column j times sqrt(p/(1-p)) / ||X_j||, and every column has norm sqrt(p/(1-p)).
+    ratio = p / (1 - p)  # 1, 4 or 9
+    scale = math.isqrt(ratio.numerator) // math.isqrt(ratio.denominator)
+    assert scale * scale == ratio
     if part == "4c":
         norms = [math.isqrt(int(v)) for v in norms2]
-        return "; ".join(",".join(str(X[i][j] / norms[j]) for j in range(m)) for i in range(n))
-    return ",".join("1" for _ in range(m))
+        return "; ".join(",".join(str(X[i][j] * scale / norms[j]) for j in range(m))
+                         for i in range(n))
+    return ",".join(str(scale) for _ in range(m))
 
 
 def _oracle(part: str, seed: int) -> str:
@@ -91,7 +99,7 @@ def _oracle(part: str, seed: int) -> str:
 
 def test_oracle_answers_are_accepted_for_every_part() -> None:
     for seed in SEEDS:
-        for part in variants.CHECK_PARTS:
+        for part in CHECK_PARTS:
             text = _oracle(part, seed)
             verdict = check(part, text, seed)
             assert verdict.correct, (seed, part, text, verdict.render())
@@ -122,7 +130,7 @@ def test_one_perturbed_entry_is_named_exactly(part: str) -> None:
         verdict = check(part, text, seed)
         assert not verdict.correct
         entry_lines = [line for line in verdict.details if line.startswith("entry")]
-        where = ",".join(str(i + 1) for i in index)
+        where = ", ".join(str(i + 1) for i in index)
         label = f"entry ({where})" if values.ndim == 2 else f"entry {where}"
         assert len(entry_lines) == 1, (seed, verdict.details)
         assert entry_lines[0].startswith(f"{label}: got ")
@@ -137,13 +145,16 @@ def test_1c_answers_from_the_reports() -> None:
     assert check("1c", "-1,3,-2; 3,-3,1; 0,3,1").correct
     claude_1 = check("1c", "-1,3,-2; 3,0,-1; 0,3,1")
     assert claude_1.details == (
-        "entry (2,2): got 0, expected -3",
-        "entry (2,3): got -1, expected 1",
+        "entry (2, 2): got 0, expected -3",
+        "entry (2, 3): got -1, expected 1",
     )
     claude_2 = check("1c", "-1,3,-2; 3,0,1; 0,3,1")
-    assert claude_2.details == ("entry (2,2): got 0, expected -3",)
+    assert claude_2.details == ("entry (2, 2): got 0, expected -3",)
     gemini = check("1c", "[[-1,3,-2],[3,-1,-3],[0,3,1]]")
-    assert gemini.details == ("entry (2,2): got -1, expected -3", "entry (2,3): got -3, expected 1")
+    assert gemini.details == (
+        "entry (2, 2): got -1, expected -3",
+        "entry (2, 3): got -3, expected 1",
+    )
 
 
 def test_1c_recognises_a_transposed_or_flipped_output() -> None:
@@ -193,11 +204,17 @@ def test_3a_conventions() -> None:
     assert not separable.correct and any("depthwise-separable" in n for n in separable.notes)
 
 
+PYTORCH = "PyTorch's biases (every layer)"
+KERAS = "Keras's biases (one per output channel)"
+
+
+# Q3 by hand: depthwise 3*3*3 = 27 weights (+3 biases), pointwise 3*4 = 12 (+4 biases).
+# PyTorch (a bias on both layers): 30 + 16 = 46; Keras's SeparableConv2D (one bias per output
+# channel, after the pointwise stage): 27 + 16 = 43.
 @pytest.mark.parametrize(
     ("answer", "convention"),
-    [("39", None), ("27+12", None), ("27+12=39", None), ("46", "all biases"),
-     ("30+16", "all biases"), ("43", "pointwise biases only"),
-     ("27+16", "pointwise biases only"), ("42", "depthwise biases only"), ("12+27", None)],
+    [("39", None), ("27+12", None), ("27+12=39", None), ("46", PYTORCH),
+     ("30+16", PYTORCH), ("30+16=46", PYTORCH), ("43", KERAS), ("27+16", KERAS), ("12+27", None)],
 )
 def test_3b_conventions(answer: str, convention: str | None) -> None:
     verdict = check("3b", answer)
@@ -213,7 +230,14 @@ def test_3b_wrong_answers_name_the_stage_or_the_mix_up() -> None:
     stage = check("3b", "9+12")
     assert not stage.correct
     assert stage.details[0].startswith("depthwise stage: got 9, expected 27")
-    assert stage.details[1] == "pointwise stage: 12 is right"
+    assert stage.details[1] == "pointwise stage: 12 counts that stage without its biases"
+    # 30 = 27 + 3 depthwise biases, 12 without the pointwise ones: each stage is a count of
+    # that stage, but no convention counts depthwise biases and not pointwise ones.
+    mixed = check("3b", "30+12")
+    assert not mixed.correct
+    assert mixed.details[:2] == ("depthwise stage: 30 counts that stage with its biases",
+                                 "pointwise stage: 12 counts that stage without its biases")
+    assert "not in a combination any convention uses" in mixed.details[2]
     pointwise = check("3b", "27+7")
     assert pointwise.details[1].startswith("pointwise stage: got 7, expected 12")
     assert any("standard convolution" in n for n in check("3b", "108").notes)
@@ -226,21 +250,32 @@ def test_3b_wrong_answers_name_the_stage_or_the_mix_up() -> None:
     assert summed.correct and "graded the total" in summed.notes[0]
 
 
+def test_3b_a_bias_count_no_framework_uses_is_wrong() -> None:
+    # depthwise biases without pointwise ones: 27 + 3 + 12 = 42, neither 39, 46 nor 43
+    verdict = check("3b", "42")
+    assert not verdict.correct and verdict.summary == "got 42, expected 39"
+    assert verdict.details == (
+        "depthwise 27 (c_in*k*k) + pointwise 12 (c_out*c_in) = 39; also accepted: "
+        f"46 with {PYTORCH}, 43 with {KERAS}",
+    )
+
+
 def test_3_conventions_hold_for_variants() -> None:
     for seed in range(50):
         d = _data("3b", seed)
         c_in, c_out, k = d["c_in"], d["c_out"], d["kernel"]
         dw, pw = c_in * k * k, c_out * c_in
         assert check("3b", str(dw + c_in + pw + c_out), seed).notes[0].startswith(
-            "counted with all biases")
-        assert check("3b", f"{dw}+{pw + c_out}", seed).correct
+            f"counted with {PYTORCH}")
+        keras = check("3b", f"{dw}+{pw + c_out}", seed)
+        assert keras.correct and keras.notes[0].startswith(f"counted with {KERAS}")
         assert check("3a", str(c_out * c_in * k * k + c_out), seed).correct
         # c_in, c_out >= 2, so one extra parameter matches no bias convention
         assert not check("3b", str(dw + pw + 1), seed).correct
 
 
 def test_4_answers_for_the_site_instance() -> None:
-    # fit 28.08 and penalty 11.2, derived by hand in test_variants_oracles.py
+    # fit 28.08 and penalty 11.2, derived by hand in test_answers.py
     assert check("4a", "39.28").correct and check("4a", "28.08+11.2").correct
     assert check("4a", "11.2 + 28.08").notes == ("read as penalty + fit",)
     alone = check("4a", "28.08")
@@ -252,14 +287,21 @@ def test_4_answers_for_the_site_instance() -> None:
     assert check("4b", "0.8,-0.8,1.6").correct
     divided = check("4b", "1.25,-1.25,2.5")
     assert any("divided by p" in n for n in divided.notes)
-    assert check("4c", "1/3,0,2/3; 2/3,0.6,0; 2/3,0,1/3; 0,0.8,2/3").correct
-    assert check("4c", "0.33,0,0.67; 0.67,0.6,0; 0.67,0,0.33; 0,0.8,0.67").correct
-    rounded_once = check("4c", "0.3,0,0.7; 0.7,0.6,0; 0.7,0,0.3; 0,0.8,0.7")
-    assert not rounded_once.correct and rounded_once.details[0].startswith(
-        "entry (1,1): got 0.3, expected 1/3")
-    assert check("4d", "1,1,1").correct and check("4d", "1 1 1").correct
-    eq3 = check("4d", "2,2,2")  # sqrt(0.8 / 0.2) = 2
-    assert eq3.correct and "Gamma of 4(b)" in eq3.notes[0]
+    # 4(c): Gamma = sqrt(0.2/0.8) diag(3, 5, 3) = diag(3/2, 5/2, 3/2); X Gamma^-1 divides the
+    # columns (1,2,2,0), (0,3,0,4), (2,0,1,2) by 3/2, 5/2, 3/2.
+    reference = check("4c", "2/3,0,4/3; 4/3,1.2,0; 4/3,0,2/3; 0,1.6,4/3")
+    assert reference.correct and reference.notes == ()
+    assert check("4c", "0.67,0,1.33; 1.33,1.2,0; 1.33,0,0.67; 0,1.6,1.33").correct
+    rounded_once = check("4c", "0.7,0,1.3; 1.3,1.2,0; 1.3,0,0.7; 0,1.6,1.3")
+    assert not rounded_once.correct and rounded_once.details[0] == (
+        "entry (1, 1): got 0.7, expected 2/3")
+    # With Gamma = Gamma-tilde (lambda = (1-p)/p) the columns are divided by 3, 5, 3: accepted
+    tilde = check("4c", "1/3,0,2/3; 2/3,0.6,0; 2/3,0,1/3; 0,0.8,2/3")
+    assert tilde.correct and "Gamma = Gamma-tilde" in tilde.notes[0]
+    # 4(d): every column of X Gamma^-1 has norm sqrt(0.8 / 0.2) = 2 (or 1 with Gamma-tilde)
+    assert check("4d", "2,2,2").correct and check("4d", "2 2 2").notes == ()
+    unit = check("4d", "1,1,1")
+    assert unit.correct and "Gamma = Gamma-tilde" in unit.notes[0]
     norms_of_x = check("4d", "3,5,3")
     assert not norms_of_x.correct and any("norms of X" in n for n in norms_of_x.notes)
 
@@ -278,16 +320,19 @@ def test_wrong_shapes_raise_answer_shape_error() -> None:
         check("3a", "108,4")
 
 
-def test_malformed_answer_raises_syntax_error() -> None:
-    with pytest.raises(AnswerSyntaxError, match="cannot read 'x'"):
+def test_malformed_answer_raises_read_error() -> None:
+    with pytest.raises(ReadError, match="cannot read") as info:
         check("1b", "2,x,3")
+    assert "'x'" in str(info.value)  # the message points at what it could not read
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
         ({"part": "5a", "answer": "1"}, ValueError, "part must be one of"),
-        ({"part": "4", "answer": "1"}, ValueError, "part must be one of"),
+        ({"part": "4", "answer": "1"}, ValueError,
+         "part must be one of 1b, 1c, 2b, 3a, 3b, 4a, 4b, 4c, 4d; got '4'"),
+        ({"part": "2a", "answer": "A"}, ValueError, "part must be one of"),
         ({"part": 1, "answer": "1"}, TypeError, "part must be a string"),
         ({"part": "1b", "answer": 1}, TypeError, "answer must be a string"),
         ({"part": "1b", "answer": "1", "seed": -1}, ValueError, "seed must be an integer >= 0"),
@@ -304,11 +349,11 @@ def test_verdict_rendering_and_dict() -> None:
     verdict = check("1c", "-1,3,-2; 3,0,1; 0,3,1", seed=None)
     assert verdict.render() == (
         "1c (original problem): wrong - 1 of 9 entries differ\n"
-        "  entry (2,2): got 0, expected -3\n"
+        "  entry (2, 2): got 0, expected -3\n"
     )
     assert verdict.to_dict() == {
         "part": "1c", "seed": None, "correct": False, "summary": "1 of 9 entries differ",
-        "details": ["entry (2,2): got 0, expected -3"], "notes": [],
+        "details": ["entry (2, 2): got 0, expected -3"], "notes": [],
     }
     assert Verdict("4a", None, True, "x").label == "4a (site instance)"
     assert Verdict("1b", 3, True, "x").label == "1b (seed 3)"

@@ -1,4 +1,5 @@
-"""Helpers for the grading tests: paths, YAML loading, and renaming a record into a fake model."""
+"""Helpers for the grading tests: paths, YAML loading, renaming a record into a fake model, and
+finding claims in a parsed record."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 EVALUATIONS = ROOT / "evaluations"
 FAKE = "fake-model"
 FAKE_NAME = "Fake Model Nine"
@@ -42,3 +43,23 @@ def renamed(record: dict[str, Any], old: str, new: str, name: str) -> dict[str, 
 
     out["parts"] = fix(out["parts"])
     return out
+
+
+def claims_of(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every claim of a record (as parsed YAML): attempts' claims, then reviewer claims."""
+    out: list[dict[str, Any]] = []
+    for part in record["parts"].values():
+        for attempt in part["attempts"]:
+            out.extend(attempt["claims"])
+        out.extend(part.get("reviewer_claims", []))
+    return out
+
+
+def first_claim(record: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The first claim whose check has this kind."""
+    return next(c for c in claims_of(record) if c["check"]["kind"] == kind)
+
+
+def claim(record: dict[str, Any], suffix: str) -> dict[str, Any]:
+    """The claim whose id ends with ``suffix`` (e.g. ``"q1b-filter"``)."""
+    return next(c for c in claims_of(record) if c["id"].endswith(suffix))

@@ -1,19 +1,20 @@
-"""The grader on claims whose right answer is derived by hand in this file.
+"""hw5ref.grading.kinds: the grader on claims whose right answer is derived by hand in this file.
 
 Nothing here compares the grader with itself: each expected grade, differing entry and value
-comes from a derivation written out below (or from an independent enumeration in the test).
+comes from a derivation written out below.  Entries, positions and indices in checks are
+counted from 1, as in the records and on the site.
 """
 
 from __future__ import annotations
 
-import itertools
+import typing
 from typing import Any
 
-import numpy as np
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
-from hw5ref.grading import CHECKS, grade_check, grade_claim
-from hw5ref.grading.expr import Expectation, evaluate, names_in
+from hw5ref.grading import CHECK_KINDS, Check, Grade, grade_check
+from hw5ref.grading.kinds import AnyCheck, ManualCheck, claim_seed
 
 X_IN = [[-1, 2], [3, 1]]
 W = [[1, -1], [0, 1]]
@@ -24,17 +25,17 @@ def diffs(grade: Any) -> list[tuple[str, Any, Any]]:
 
 
 # ----------------------------------------------------------------------------- Q1(c)
-# Transposed convolution, stride 1, by hand: each input x[i][j] scales W and lands with its
-# top-left corner at (i, j).  Entry (r, c) sums x[i][j] * W[r-i][c-j] over valid offsets:
-#   (0,0) = -1*1                         = -1
-#   (0,1) = -1*(-1) + 2*1                =  3
-#   (0,2) = 2*(-1)                       = -2
-#   (1,0) = -1*0 + 3*1                   =  3
-#   (1,1) = (-1)(1) + (2)(0) + (3)(-1) + (1)(1) = -3      [W[1][1], W[1][0], W[0][1], W[0][0]]
-#   (1,2) = 2*1 + 1*(-1)                 =  1
-#   (2,0) = 3*0                          =  0
-#   (2,1) = 3*1 + 1*0                    =  3
-#   (2,2) = 1*1                          =  1
+# Transposed convolution, stride 1, by hand (counted from 1): each input x_ij scales W and
+# lands with its top-left corner at (i, j).  Entry (r, c) sums x_ij * W_(r-i+1)(c-j+1):
+#   (1,1) = -1*1                         = -1
+#   (1,2) = -1*(-1) + 2*1                =  3
+#   (1,3) = 2*(-1)                       = -2
+#   (2,1) = -1*0 + 3*1                   =  3
+#   (2,2) = (-1)(1) + (2)(0) + (3)(-1) + (1)(1) = -3      [W22, W21, W12, W11]
+#   (2,3) = 2*1 + 1*(-1)                 =  1
+#   (3,1) = 3*0                          =  0
+#   (3,2) = 3*1 + 1*0                    =  3
+#   (3,3) = 1*1                          =  1
 HAND_OUTPUT = [[-1, 3, -2], [3, -3, 1], [0, 3, 1]]
 
 
@@ -50,17 +51,17 @@ def test_hand_computed_transpose_output_is_graded_correct() -> None:
 def test_claude_first_attempt_differs_at_exactly_two_entries() -> None:
     grade = grade_check(transpose_check([[-1, 3, -2], [3, 0, -1], [0, 3, 1]]))
     assert grade.status == "wrong"
-    assert diffs(grade) == [("(1, 1)", 0, -3), ("(1, 2)", -1, 1)]
+    assert diffs(grade) == [("(2, 2)", 0, -3), ("(2, 3)", -1, 1)]
 
 
 def test_claude_second_attempt_differs_only_at_the_centre() -> None:
     grade = grade_check(transpose_check([[-1, 3, -2], [3, 0, 1], [0, 3, 1]]))
-    assert diffs(grade) == [("(1, 1)", 0, -3)]
+    assert diffs(grade) == [("(2, 2)", 0, -3)]
 
 
 def test_gemini_output_differs_at_the_centre_and_its_right_neighbour() -> None:
     grade = grade_check(transpose_check([[-1, 3, -2], [3, -1, -3], [0, 3, 1]]))
-    assert diffs(grade) == [("(1, 1)", -1, -3), ("(1, 2)", -3, 1)]
+    assert diffs(grade) == [("(2, 2)", -1, -3), ("(2, 3)", -3, 1)]
 
 
 def test_wrong_shape_is_one_shape_diff() -> None:
@@ -70,12 +71,12 @@ def test_wrong_shape_is_one_shape_diff() -> None:
 
 def test_entry_check_finds_the_missing_and_the_misplaced_summand() -> None:
     # Centre summands by hand: -1, 0, -3, 1 (nonzero: -1, -3, 1).
-    right = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W, "entry": [1, 1],
+    right = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W, "entry": [2, 2],
                          "terms": [-1, 0, -3, 1], "claimed": -3})
     claude = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W,
-                          "entry": [1, 1], "terms": [-1, 0, 1], "claimed": 0})
+                          "entry": [2, 2], "terms": [-1, 0, 1], "claimed": 0})
     gemini = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W,
-                          "entry": [1, 1], "terms": [-1, -3, 2, 1], "claimed": -1})
+                          "entry": [2, 2], "terms": [-1, -3, 2, 1], "claimed": -1})
     assert right.status == "correct"
     assert claude.status == "wrong"
     assert ("value", 0, -3) in diffs(claude)
@@ -85,18 +86,18 @@ def test_entry_check_finds_the_missing_and_the_misplaced_summand() -> None:
 
 
 def test_entry_check_catches_terms_that_do_not_add_up() -> None:
-    # Right summands (1 and 2 at entry (0,1)) but a wrong total.
-    grade = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W, "entry": [0, 1],
+    # Right summands (1 and 2 at entry (1,2)) but a wrong total.
+    grade = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W, "entry": [1, 2],
                          "terms": [1, 2], "claimed": 4})
     assert grade.status == "wrong"
     assert ("sum of its own terms", 3, 4) in diffs(grade)
 
 
 @pytest.mark.parametrize(("position", "placed", "block", "status"), [
-    ([1, 0], [1, 0], [[3, -3], [0, 3]], "correct"),     # 3 * W
-    ([0, 1], [0, 1], [[2, -2], [0, 2]], "correct"),     # 2 * W
-    ([1, 0], [0, 1], [[3, -3], [0, 3]], "wrong"),       # right block, wrong place
-    ([1, 1], [1, 1], [[-1, 1], [0, -1]], "wrong"),      # 1 * W has the other sign
+    ([2, 1], [2, 1], [[3, -3], [0, 3]], "correct"),     # x_21 = 3: 3 * W
+    ([1, 2], [1, 2], [[2, -2], [0, 2]], "correct"),     # x_12 = 2: 2 * W
+    ([2, 1], [1, 2], [[3, -3], [0, 3]], "wrong"),       # right block, wrong place
+    ([2, 2], [2, 2], [[-1, 1], [0, -1]], "wrong"),      # x_22 = 1: 1 * W has the other sign
 ])
 def test_contribution_blocks(position: list[int], placed: list[int], block: Any,
                              status: str) -> None:
@@ -154,7 +155,7 @@ def test_recover_filter_right_and_wrong() -> None:
     base = {"kind": "recover_filter", "x": [1, 4, 0, -2, 3], "y": [-2, 2, 11], "size": 3}
     assert grade_check({**base, "claimed": [2, -1, 3]}).status == "correct"
     wrong = grade_check({**base, "claimed": [2, 1, 3]})
-    assert diffs(wrong) == [("(1,)", 1, -1)]
+    assert diffs(wrong) == [("2", 1, -1)]
 
 
 def test_conv_equations_rows() -> None:
@@ -178,10 +179,17 @@ def test_derived_equations_at_the_true_filter(lhs: str, rhs: str, status: str) -
 
 
 def test_published_value_with_index_and_rounding() -> None:
-    assert grade_check({"kind": "value", "key": "q1b.filter", "index": 0,
+    # indices count from 1: the filter's first entry is 2, the output's centre is -3
+    assert grade_check({"kind": "value", "key": "q1b.filter", "index": 1,
                         "claimed": 2}).status == "correct"
-    assert grade_check({"kind": "value", "key": "q1c.output", "index": [1, 1],
+    assert grade_check({"kind": "value", "key": "q1b.filter", "index": 2,
+                        "claimed": 2}).status == "wrong"
+    assert grade_check({"kind": "value", "key": "q1c.output", "index": [2, 2],
                         "claimed": -3}).status == "correct"
+    # a value rounded to 4 places: 109345/173701 = 0.62950...
+    rounded = {"kind": "value", "key": "q4.dropout_minimizer", "index": 1, "decimals": 4}
+    assert grade_check({**rounded, "claimed": 0.6295}).status == "correct"
+    assert grade_check({**rounded, "claimed": 0.6296}).status == "wrong"
     # 39/108 = 0.3611...: "0.36" is right to two decimals, "0.37" is not.
     ratio = {"kind": "ratio", "numerator": "q3.weights_only.separable",
              "denominator": "q3.weights_only.standard", "decimals": 2}
@@ -321,27 +329,6 @@ def test_identities(lhs: str, rhs: str, extra: dict[str, Any], status: str) -> N
     assert grade_check({"kind": "identity", "lhs": lhs, "rhs": rhs, **extra}).status == status
 
 
-def test_expectation_matches_an_independent_enumeration() -> None:
-    # E over every mask of ||y - (R*X)w||^2, enumerated here by hand for a 2x2 instance.
-    X = np.array([[1.0, 2.0], [3.0, -1.0]])
-    y, w, p = np.array([1.0, 0.0]), np.array([2.0, -1.0]), 0.25
-    total = 0.0
-    for bits in itertools.product((0, 1), repeat=4):
-        mask = np.array(bits, dtype=float).reshape(2, 2)
-        prob = np.prod(np.where(mask == 1, p, 1 - p))
-        r = y - (mask * X) @ w
-        total += prob * float(r @ r)
-    outcomes = [(np.array(b, dtype=float).reshape(2, 2),
-                 float(np.prod([p if v else 1 - p for v in b])))
-                for b in itertools.product((0, 1), repeat=4)]
-    got = evaluate("E(sq(y - (R*X)@w))", {"X": X, "y": y, "w": w, "sq": lambda a: a @ a},
-                   Expectation("R", outcomes))
-    assert got == pytest.approx(total)
-    # and the closed form by hand: ||y - pXw||^2 + p(1-p) sum_j ||X_j||^2 w_j^2
-    closed = float(np.sum((y - p * X @ w) ** 2)) + p * (1 - p) * (10 * 4 + 5 * 1)
-    assert got == pytest.approx(closed)
-
-
 @pytest.mark.parametrize(("reference", "claimed", "status"), [
     ("inference_weights", "p*w", "correct"),
     ("inference_weights", "w/p", "wrong"),
@@ -361,7 +348,7 @@ def test_expression_with_a_fixed_constant() -> None:
     check = {"kind": "expression", "reference": "ridge_column_norms", "claimed": "ones(d)"}
     assert grade_check({**check, "fixed": {"alpha": 1}}).status == "correct"
     assert grade_check(check).status == "wrong"  # random alpha is never 1
-    with pytest.raises(ValueError, match="fixed may set"):
+    with pytest.raises(ValueError, match="invalid check"):  # only lam and alpha may be fixed
         grade_check({**check, "fixed": {"p": 0.5}})
 
 
@@ -370,47 +357,61 @@ def test_manual_claims_keep_verdict_and_reasoning() -> None:
     grade = grade_check({"kind": "manual", "verdict": "wrong", "reasoning": "because"})
     assert (grade.status, grade.verdict, grade.note, grade.computed) == \
         ("manual", "wrong", "because", False)
-    with pytest.raises(ValueError, match="manual verdict"):
+    with pytest.raises(ValueError, match="invalid check"):
         grade_check({"kind": "manual", "verdict": "maybe", "reasoning": "x"})
 
 
-def test_grade_check_rejects_bad_input() -> None:
-    with pytest.raises(TypeError, match="check must be a mapping"):
-        grade_check([1, 2])  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="unknown check kind 'nope'"):
-        grade_check({"kind": "nope"})
-    with pytest.raises(ValueError, match="needs the field 'claimed'"):
-        grade_check({"kind": "value", "key": "q1b.filter"})
-    with pytest.raises(ValueError, match="reference must be one of"):
-        grade_check({"kind": "expression", "reference": "nope", "claimed": "w"})
-    with pytest.raises(ValueError, match="'id' and 'check'"):
-        grade_claim({"check": {"kind": "value"}})
-
-
-@pytest.mark.parametrize("source", [
-    "__import__('os').system('true')",
-    "X.__class__",
-    "(lambda: 1)()",
-    "[1, 2]",
-    "'text'",
-    "f(x=1)",
+@pytest.mark.parametrize(("check", "message"), [
+    ([1, 2], "invalid check"),
+    ({"kind": "nope"}, "'nope'"),
+    ({"kind": "value", "key": "q1b.filter"}, "claimed"),
+    ({"kind": "expression", "reference": "nope", "claimed": "w"}, "reference"),
+    # a grade typed into a computable check is not a field of any kind
+    ({"kind": "value", "key": "q1b.filter", "claimed": [2, -1, 3], "grade": "correct"}, "grade"),
+    ({"kind": "conv_transpose2d", "input": X_IN, "filter": W, "claimed": HAND_OUTPUT,
+      "verdict": "correct"}, "verdict"),
+    ({"kind": "value", "key": "q1b.filter", "claimed": float("nan")}, "claimed"),
+    ({"kind": "value", "key": "q1b.filter", "claimed": [2, float("inf"), 3]}, "claimed"),
+    ({"kind": "param_count", "c_in": 0, "c_out": 4, "kernel": 3, "claimed": 0}, "c_in"),
 ])
-def test_expression_evaluator_rejects_anything_outside_the_whitelist(source: str) -> None:
-    with pytest.raises(ValueError):
-        evaluate(source, {"X": np.eye(2), "f": abs})
+def test_grade_check_rejects_bad_input(check: Any, message: str) -> None:
+    with pytest.raises(ValueError, match="invalid check") as info:
+        grade_check(check)
+    assert message in str(info.value)
 
 
-def test_expression_evaluator_basics() -> None:
-    assert evaluate("2*x**2 - x/4", {"x": 2.0}) == 7.5
-    assert names_in("sq(y - p*X@w)") == {"sq", "y", "p", "X", "w"}
-    with pytest.raises(ValueError, match=r"E\(\.\.\.\) needs a random variable"):
-        evaluate("E(x)", {"x": 1})
-    with pytest.raises(ValueError, match="cannot parse"):
-        evaluate("1 +", {})
-    with pytest.raises(TypeError, match="expression must be a string"):
-        evaluate(3, {})  # type: ignore[arg-type]
+def test_a_check_model_grades_like_its_mapping() -> None:
+    # grade_check takes a model or a mapping; the model is what the records hold
+    model = ManualCheck(kind="manual", verdict="correct", reasoning="r")
+    assert grade_check(model).verdict == "correct"
+    with pytest.raises(ValidationError):
+        ManualCheck(kind="manual", verdict="correct", reasoning="r", grade="x")  # type: ignore[call-arg]
 
 
-def test_registry_documents_every_kind() -> None:
-    for kind in CHECKS.values():
-        assert kind.summary and kind.fields and callable(kind.run)
+def test_claim_seed_depends_on_the_content_only() -> None:
+    a = {"kind": "identity", "lhs": "Ldrop", "rhs": "Ldrop"}
+    b = {"rhs": "Ldrop", "lhs": "Ldrop", "kind": "identity", "where": "all"}  # a default, spelt
+    c = {"kind": "identity", "lhs": "Ldrop", "rhs": "Ldrop + 0"}
+    adapter: TypeAdapter[Check] = TypeAdapter(AnyCheck)
+    seeds = [claim_seed(adapter.validate_python(x)) for x in (a, b, c)]
+    assert seeds[0] == seeds[1] != seeds[2]
+
+
+def test_every_kind_is_declared_once_with_a_summary_and_a_grader() -> None:
+    # CHECK_KINDS and the AnyCheck union are written out separately in kinds.py: they must list
+    # the same classes, each with a summary for the docs and its own grade().
+    union = typing.get_args(typing.get_args(AnyCheck)[0])
+    assert set(union) == set(CHECK_KINDS.values()) and len(union) == len(CHECK_KINDS)
+    for name, cls in CHECK_KINDS.items():
+        assert typing.get_args(cls.model_fields["kind"].annotation) == (name,)
+        assert cls.summary, name
+        assert cls.grade is not Check.grade, name
+
+
+def test_a_count_without_bias_by_default() -> None:
+    grade = grade_check({"kind": "param_count", "c_in": 3, "c_out": 4, "kernel": 3,
+                         "claimed": 112})
+    assert isinstance(grade, Grade) and grade.computed
+    # bias defaults to false: 3*3*3*4 = 108, not the 112 that counts 4 biases
+    assert (grade.status, grade.claimed, grade.expected) == ("wrong", 112, 108)
+    assert diffs(grade) == [("value", 112, 108)]

@@ -259,5 +259,49 @@ def test_to_ridge_by_hand() -> None:
 
 
 def test_enumeration_refuses_large_problems() -> None:
-    with pytest.raises(ValueError, match=r"^X has 20 entries.*max_entries=16"):
+    # 4 x 5 = 20 entries would be 2**20 masks; the limit is 16 entries.
+    with pytest.raises(ValueError, match=r"^X has 20 entries; enumeration is limited to 16"):
         dropout.enumerate_expected_loss(np.ones((4, 5)), np.ones(4), np.ones(5), 0.5)
+
+
+# ------------------------------------------------------------------ masks
+
+
+@pytest.mark.parametrize("shape", [(1,), (2,), (1, 3), (2, 2), (3, 2), (2, 2, 2)])
+@pytest.mark.parametrize("p", [0.3, 0.5, 1.0])
+def test_masks_are_every_0_1_array_once_with_bernoulli_probabilities(
+    shape: tuple[int, ...], p: float
+) -> None:
+    size = math.prod(shape)
+    listed = list(dropout.masks(shape, p))
+    assert len(listed) == 2**size
+    assert all(mask.shape == shape for mask, _ in listed)
+    flat = np.array([mask.ravel() for mask, _ in listed])
+    probs = np.array([prob for _, prob in listed])
+    # each 0/1 pattern exactly once
+    assert sorted(map(tuple, flat.tolist())) == sorted(itertools.product((0.0, 1.0), repeat=size))
+    kept = flat.sum(axis=1)
+    np.testing.assert_allclose(probs, p**kept * (1 - p) ** (size - kept), rtol=1e-12, atol=0)
+    # the probabilities sum to (p + (1 - p))**size = 1
+    assert math.fsum(probs) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_masks_give_the_bernoulli_moments() -> None:
+    # E[R_ij] = p, E[R_ij R_kl] = p^2 for two different entries and p for the same entry.
+    p = 0.3
+    listed = list(dropout.masks((2, 2), p))
+    first = sum(prob * mask for mask, prob in listed)
+    np.testing.assert_allclose(first, np.full((2, 2), p), rtol=1e-12)
+    second = sum(prob * np.outer(mask.ravel(), mask.ravel()) for mask, prob in listed)
+    np.testing.assert_allclose(second, np.where(np.eye(4) == 1, p, p * p), rtol=1e-12)
+
+
+def test_masks_refuse_more_than_16_entries() -> None:
+    # 16 entries are allowed (the first of the 2**16 masks drops everything: 0.5**16)...
+    first, prob = next(dropout.masks((4, 4), 0.5))
+    assert not first.any() and prob == 2.0**-16
+    # ...17 are not, and the error comes from the call itself, before any mask is drawn
+    with pytest.raises(ValueError, match=r"^shape has 17 entries"):
+        dropout.masks((17,), 0.5)
+    with pytest.raises(ValueError, match=r"^shape has 20 entries"):
+        dropout.masks((4, 5), 0.5)
