@@ -17,28 +17,42 @@
 # The homework's figure for Q2(a) is not available, so this notebook redraws it. An activation
 # tensor of shape $(N, C, H, W)$ is drawn as a box with axes $N$ (samples in the batch),
 # $C$ (channels) and $H \cdot W$ (the two spatial axes flattened into one). The shaded cells are
-# the entries that share **one** mean and variance with the front corner entry.
+# the entries that share **one** mean and variance with the front corner entry $x_{1111}$
+# (first sample, first channel, first position; `x[0, 0, 0, 0]` in Python).
 #
 # Nothing in the picture is typed by hand: the shaded set is computed from
 # `hw5ref.norm.normalization_axes`, checked against what `hw5ref.norm.normalize` actually does,
-# and the letters come from `hw5ref.answers.Q2A_LETTERS` (A batch, B layer, C instance, as both
-# source reports describe the homework's figure). The Q2 solution page embeds the same figure,
-# drawn by the functions below at build time.
+# and the letters come from `hw5ref.answers.Q2A_LETTERS`. Those letters (A batch, B layer,
+# C instance) follow Gemini's reading of the homework's figure, which Gemini's reviewer
+# confirmed; Claude read the panels differently, and its reviewer called that a misreading.
+# The Q2 solution page embeds the same figure, drawn by the functions below at build time.
 
-# %%
+# %% [markdown] tags=["remove-cell"]
+# Running this notebook outside the repository (Colab, a fresh environment): run the next cell
+# first; it installs the version of hw5ref this page was built with.
+
+# %% tags=["remove-cell"]
+import importlib.util
+import subprocess
+import sys
+
+HW5REF_VERSION = "0.1.0"  # the version of hw5ref this notebook was published with
+if importlib.util.find_spec("hw5ref") is None:  # outside the repository: install it
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "matplotlib",
+                    f"hw5ref @ git+https://github.com/hw5ref/hw5ref@v{HW5REF_VERSION}"],
+                   check=True)
+
+# %% tags=["remove-input"]
+# Plumbing: figures are shown as SVG images with alternative text (for screen readers).
 import base64
 import html
 import io
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import numpy as np
 from IPython.display import HTML, display
 
-from hw5ref import answers, norm
 
-# %%
-# Figures are shown as SVG images with alternative text (for screen readers).
 def svg_text(fig):
     """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed.
 
@@ -58,11 +72,16 @@ def show(svg, alt):
     display(HTML(f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}">'))
 
 # %%
+import numpy as np
+
+from hw5ref import answers, norm
+
 #: Sizes drawn for N, C, H and W (H*W is drawn as one axis).
 SHAPE = (4, 5, 2, 3)
+REF = (0, 0, 0, 0)  # the front corner entry x_1111 (Python counts from 0)
 
 
-def shared_statistics_mask(kind, shape=SHAPE, ref=(0, 0, 0, 0)):
+def shared_statistics_mask(kind, shape=SHAPE, ref=REF):
     """Boolean NCHW array: True where an entry shares its mean/variance with entry ``ref``.
 
     An entry shares the statistics when it agrees with ``ref`` on every axis that is *not*
@@ -77,19 +96,13 @@ def shared_statistics_mask(kind, shape=SHAPE, ref=(0, 0, 0, 0)):
     return mask
 
 
-def dependency_mask(kind, shape=SHAPE, ref=(0, 0, 0, 0), seed=0):
+def dependency_mask(kind, shape=SHAPE, ref=REF, seed=0):
     """The same set found by experiment: which outputs of ``norm.normalize`` move when x[ref] moves."""
     x = np.random.default_rng(seed).normal(size=shape)
     bumped = x.copy()
     bumped[ref] += 1.0
     changed = ~np.isclose(norm.normalize(x, kind), norm.normalize(bumped, kind), rtol=0, atol=1e-12)
     return changed
-
-
-def cube(mask4d):
-    """Flatten H and W into one axis: an (N, C, H*W) boolean array."""
-    n, c, h, w = mask4d.shape
-    return mask4d.reshape(n, c, h * w)
 
 
 def describe(kind):
@@ -134,14 +147,21 @@ assert [int(shared_statistics_mask(k).sum()) for k in ("batch", "layer", "instan
 # %% [markdown]
 # ## The figure
 
-# %% tags=["site-figure"]
+# %% tags=["remove-input"]
+# Drawing: one 3-D box of voxels per kind, the shaded set in colour.
 SHADED = "#3f51b5"
 PLAIN = "#eceff1"
 
 
+def cube(mask4d):
+    """Flatten H and W into one axis: an (N, C, H*W) boolean array."""
+    n, c, h, w = mask4d.shape
+    return mask4d.reshape(n, c, h * w)
+
+
 def draw_diagrams():
     """One 3-D box per normalization kind, shaded set in colour; returns the figure."""
-    fig = plt.figure(figsize=(9.6, 3.6))
+    fig = plt.figure(figsize=(7.4, 3.2))
     for i, (letter, kind) in enumerate(letters()):
         ax = fig.add_subplot(1, 3, i + 1, projection="3d")
         mask = cube(shared_statistics_mask(kind))
@@ -149,14 +169,14 @@ def draw_diagrams():
         ax.voxels(np.ones_like(mask), facecolors=colors, edgecolor="#546e7a", linewidth=0.5,
                   shade=False)
         n, c, hw = mask.shape
-        ax.set_box_aspect(mask.shape)
+        ax.set_box_aspect(mask.shape, zoom=1.05)
         ax.view_init(elev=22, azim=-58)
         ax.set_axis_off()
-        ax.text(n / 2, -0.9, -0.6, "N", ha="center", va="top", fontsize=12)
-        ax.text(n + 0.5, c / 2, -0.6, "C", ha="left", va="top", fontsize=12)
-        ax.text(-0.4, -0.4, hw / 2, "H·W", ha="right", va="center", fontsize=12)
-        ax.set_title(f"{letter}: {kind} norm", y=1.02)
-    fig.subplots_adjust(left=0.0, right=1.0, bottom=0.02, top=0.93, wspace=0.0)
+        ax.text(n / 2, -0.9, -0.6, "N", ha="center", va="top", fontsize=14)
+        ax.text(n + 0.5, c / 2, -0.6, "C", ha="left", va="top", fontsize=14)
+        ax.text(-0.4, -0.4, hw / 2, "H·W", ha="right", va="center", fontsize=14)
+        ax.set_title(f"{letter}: {kind} norm", y=1.06, fontsize=14)
+    fig.subplots_adjust(left=0.03, right=0.98, bottom=-0.02, top=0.9, wspace=0.06)
     return fig
 
 
@@ -171,5 +191,6 @@ def figure_svg():
     return svg_text(draw_diagrams())
 
 
+# %% tags=["site-figure", "remove-input"]
 print(alt_text())
 show(figure_svg(), alt_text())

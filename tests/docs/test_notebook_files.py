@@ -51,3 +51,19 @@ def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             runpy.run_path(str(path), run_name="__main__")
     finally:
         plt.close("all")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_downloaded_notebook_installs_the_version_it_was_published_with(path: Path) -> None:
+    """Outside the repository (Colab, a fresh Jupyter) the first code cell installs hw5ref at
+    the site's version; the cell is hidden on the site page but kept in the download."""
+    import re
+
+    import hw5ref
+
+    nb = jupytext.read(path)
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert "remove-cell" in first_code.metadata.get("tags", [])
+    pinned = re.search(r'^HW5REF_VERSION = "([^"]+)"', first_code.source, re.M)
+    assert pinned is not None and pinned.group(1) == hw5ref.__version__
+    assert "find_spec(\"hw5ref\") is None" in first_code.source
