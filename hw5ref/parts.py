@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["QUESTIONS", "SUBPARTS", "Question", "SubPart", "entry_label", "normalize", "subpart"]
+__all__ = ["PREMISES", "QUESTIONS", "SUBPARTS", "Premise", "Question", "SubPart", "entry_label",
+           "normalize", "premise", "subpart"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,64 @@ _TITLES = {
 SUBPARTS: tuple[SubPart, ...] = tuple(
     SubPart(sid, QUESTIONS[int(sid[1]) - 1], sid[2], title) for sid, title in _TITLES.items()
 )
+
+
+@dataclass(frozen=True)
+class Premise:
+    """What the homework states or asks, in our words, where a verdict on a model rests on it.
+
+    ``id`` is the anchor (``premise-<id>``) where the solutions page restates it, from this
+    ``text`` (Markdown with ``$...$`` math); ``parts`` are the sub-parts it concerns.
+    """
+
+    id: str
+    parts: tuple[str, ...]
+    text: str
+
+    @property
+    def link(self) -> str:
+        """Docs path and anchor of the restatement: ``"solutions/q3-....md#premise-..."``."""
+        return f"{subpart(self.parts[0]).question.page}#premise-{self.id}"
+
+
+#: The homework's statements that a verdict on a model depends on; each is restated on its
+#: solutions page from this text, and records cite it by id.
+PREMISES: tuple[Premise, ...] = (
+    Premise("q2a-figure", ("q2a",),
+            "The homework's figure is in neither report, so its letters follow Gemini's "
+            "description of the three panels, which Gemini's reviewer marked correct: **A** "
+            "shades one "
+            "channel across all samples and positions, **B** one sample across all channels "
+            "and positions, and **C** one sample and one channel across positions."),
+    Premise("q2b-bounded", ("q2b",),
+            "The homework adds that all relevant quantities may be assumed bounded as "
+            "$n \\to \\infty$; we read this as: the total upstream gradient $\\sum_i g_i$ "
+            "stays bounded."),
+    Premise("q3-ignore-biases", ("q3a", "q3b"),
+            "Throughout this problem, biases are ignored when counting learnable parameters."),
+    Premise("q4-gamma-tilde", ("q4a", "q4b"),
+            "$\\tilde\\Gamma$ is the diagonal matrix of the column norms of $X$: "
+            "$\\tilde\\Gamma_{jj} = \\lVert X_{:,j}\\rVert_2$ (norms, not squared norms)."),
+    Premise("q4b-asks-gamma", ("q4b",),
+            "The question asks for both the change of variables $w = f(\\tilde w)$, the "
+            "weights to use without dropout, and the matrix $\\Gamma$ of the classical "
+            "Tikhonov objective."),
+    Premise("q4c-target", ("q4c",),
+            "The target is ridge regression on a new data matrix: "
+            "$\\lVert y - \\tilde X\\tilde w\\rVert_2^2 + \\lambda\\lVert\\tilde w\\rVert_2^2$."),
+)
+
+
+def premise(premise_id: str) -> Premise:
+    """The :class:`Premise` with this id; ``KeyError`` names the known ids otherwise.
+
+    >>> premise("q3-ignore-biases").link
+    'solutions/q3-depthwise-separable.md#premise-q3-ignore-biases'
+    """
+    for item in PREMISES:
+        if item.id == premise_id:
+            return item
+    raise KeyError(f"unknown premise {premise_id!r}; known: {', '.join(p.id for p in PREMISES)}")
 
 
 def normalize(name: Any, allowed: Sequence[str] | None = None) -> str:

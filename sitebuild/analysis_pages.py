@@ -10,6 +10,7 @@ own.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -23,8 +24,9 @@ from hw5ref.grading.analysis import (
     ModelResult,
     PartResult,
 )
-from hw5ref.grading.kinds import CHECK_KINDS, Check
-from hw5ref.parts import SUBPARTS, subpart
+from hw5ref.grading.kinds import BASES, CHECK_KINDS, Check
+from hw5ref.grading.records import Quoted
+from hw5ref.parts import SUBPARTS, premise, subpart
 from hw5ref.values import plain as show
 from sitebuild.render import prose as _prose
 
@@ -38,6 +40,8 @@ __all__ = [
     "model_page",
     "model_page_path",
     "model_page_stub",
+    "premise_list",
+    "record_fields",
     "scorecard",
     "taxonomy",
     "taxonomy_ids",
@@ -85,11 +89,33 @@ def _code(value: Any) -> str:
     return f"`{text.replace('`', '')}`"
 
 
-def _grade_label(c: GradedClaim) -> str:
+def _grade_label(c: GradedClaim, a: Analysis, from_page: str) -> str:
+    """"✗ **wrong** (computed) · substantive", with minor points and possible artifacts
+    marked as such."""
     word = _VERDICT_WORDS[c.grade.verdict]
-    how = "computed" if c.grade.computed else "judged by hand"
-    mark = "✗" if c.wrong else "✓"
-    return f"{mark} **{word}** ({how})"
+    how = "computed" if c.grade.computed else \
+        f"judged by hand: {getattr(c.claim.check, 'basis', '')}"
+    mark = "✓" if not c.wrong else ("✗" if a.decides(c) else "△")
+    label = f"{mark} **{word}** ({how})"
+    if c.severity is not None:
+        target = _rel(from_page, f"{BASE}/taxonomy.md")
+        label += f" · [{c.severity}]({target}#severity-{c.severity})"
+        if not a.decides(c):
+            label += " (does not count toward the outcome)"
+    if c.claim.artifact is not None:
+        certainty = a.evaluations.certainties[c.claim.artifact.certainty]
+        label += f" · *{certainty.name}* (possibly a conversion artifact)"
+    return label
+
+
+def _quoted(lines: Iterable[Quoted]) -> str:
+    return "; ".join(f"line {q.line}: `{q.text.replace('`', '')}`" for q in lines)
+
+
+def _premise_links(ids: Iterable[str], from_page: str) -> str:
+    """Links to the solutions pages' restatements of what the homework says."""
+    return "; ".join(f"{premise(i).text} ([solutions page]({_rel(from_page, premise(i).link)}))"
+                     for i in ids)
 
 
 def _claim_link(c: GradedClaim, from_page: str) -> str:
@@ -169,8 +195,6 @@ def _check_summary(model: Check) -> str:
     if kind == "manual":
         return "not checkable by computation"
     if kind == "transpose_recipe":
-        if check["method"] == "scatter":
-            return "scatter-add scaled filter copies"
         steps = [s for s, on in (("insert zeros", check.get("insert_zeros")),
                                  ("pad borders by k-1", check.get("border_pad") == "k-1"),
                                  ("flip filter", check.get("flip"))) if on]
@@ -184,10 +208,10 @@ def _check_summary(model: Check) -> str:
     return ""
 
 
-def _claim_block(c: GradedClaim, page: str) -> list[str]:
+def _claim_block(c: GradedClaim, page: str, a: Analysis) -> list[str]:
     g = c.grade
     final = " · part of the final answer" if c.final else ""
-    lines = [f'<a id="{c.id}"></a>{_grade_label(c)}{final} — {_prose(c.claim.says)}']
+    lines = [f'<a id="{c.id}"></a>{_grade_label(c, a, page)}{final} — {_prose(c.claim.says)}']
     detail = [f"*Where in the report:* {c.claim.where}"]
     if c.claim.quote is not None:
         detail.append(f"*The line in question:* “{c.claim.quote}”")
@@ -207,13 +231,31 @@ def _claim_block(c: GradedClaim, page: str) -> list[str]:
         if g.note:
             detail.append(f"*Also:* {g.note}")
     else:
-        detail.append(f"*Reasoning (by hand):* {g.note}")
+        basis = getattr(c.claim.check, "basis", "")
+        detail.append(f"*Reasoning (by hand; {basis}: {BASES.get(basis, '')}):* {g.note}")
     if c.tags:
-        detail.append(f"*Error kinds:* {_tag_links(c.tags, page)}")
+        detail.append(f"*Kinds:* {_tag_links(c.tags, page)}")
     if c.claim.explanation is not None:
-        detail.append(f"*What went wrong:* {_prose(c.claim.explanation)}")
+        detail.append(f"*Our note:* {_prose(c.claim.explanation)}")
+    if c.claim.premises:
+        detail.append(f"*Rests on what the homework says:* "
+                      f"{_premise_links(c.claim.premises, page)}")
+    artifact = c.claim.artifact
+    if artifact is not None:
+        detail.append(f"*Possibly a conversion artifact ({artifact.certainty}):* "
+                      f"{artifact.reasoning} The grade is computed on the line as written. "
+                      f"Evidence from the report: {_quoted(artifact.evidence)}")
     lines.append(":   " + "  \n    ".join(detail))
     return [*lines, ""]
+
+
+def _points(p: PartResult, a: Analysis) -> str:
+    """"2 substantive errors, 1 minor point" for a sub-part's last attempt, or "no errors"."""
+    counts = Counter(c.severity for c in p.last_attempt if c.wrong)
+    words = [f"{counts[s]} {s}" for s in a.evaluations.severities if counts[s]]
+    hedged = sum(c.wrong and c.possible_artifact for c in p.last_attempt)
+    text = ", ".join(words) if words else "no errors"
+    return text + (f" ({hedged} hedged as a possible conversion artifact)" if hedged else "")
 
 
 # ----------------------------------------------------------------------------- model page
@@ -240,16 +282,19 @@ def model_page(a: Analysis, model: str) -> str:
         "",
         f"{len(m.claims)} claims recorded; {sum(c.grade.computed for c in m.claims)} checked by "
         f"computation, {sum(not c.grade.computed for c in m.claims)} judged by hand; "
-        f"{wrong} wrong. How outcomes are assigned: see the "
+        f"{wrong} wrong, of which "
+        + ", ".join(f"{sum(c.wrong and c.severity == s for c in m.claims)} {s}"
+                    for s in a.evaluations.severities)
+        + f". Only substantive errors decide an outcome: see the "
         f"[scorecard]({_rel(page, BASE + '/scorecard.md')}#how-to-read-it).",
         "",
-        "| Sub-part | Outcome | Wrong claims | Reviewer said | Agrees |",
+        "| Sub-part | Outcome | Errors in the last attempt | Reviewer said | Agrees |",
         "| --- | --- | --- | --- | --- |",
     ]
     for part in PARTS:
         p = m.parts[part]
         out.append(f"| [{_title(part)}](#{_part_anchor(m.model, part)}) | {p.outcome} | "
-                   f"{len(p.wrong_claims)} of {len(p.claims)} | "
+                   f"{_points(p, a)} | "
                    f"{_REVIEWER_WORDS[p.reviewer_verdict]} | {'yes' if p.agrees else '**no**'} |")
     out.append("")
     for part in PARTS:
@@ -274,21 +319,41 @@ def model_page(a: Analysis, model: str) -> str:
                 out += [f"### Attempt {number}: {attempt.prompt}", ""]
             for c in p.claims:
                 if c.attempt == number:
-                    out += _claim_block(c, page)
+                    out += _claim_block(c, page, a)
         for f in p.findings:
             evidence = ", ".join(_claim_link(a.claim(e), page) for e in f.evidence)
-            out += [f"**Finding** ({_tag_links(f.tags, page)}): {_prose(f.note)}"
-                    + (f" Evidence: {evidence}." if evidence else ""), ""]
+            premises = (f" Rests on what the homework says: {_premise_links(f.premises, page)}."
+                        if f.premises else "")
+            out += [f"**Finding** ({_tag_links(f.tags, page)}; basis: {f.basis}): "
+                    f"{_prose(f.note)}" + (f" Evidence: {evidence}." if evidence else "")
+                    + premises, ""]
         if p.reviewer_claims:
             out += ["**Checkable statements by the reviewer:**", ""]
             for c in p.reviewer_claims:
-                out += _claim_block(c, page)
+                out += _claim_block(c, page, a)
     return "\n".join(out) + "\n"
 
 
 # ----------------------------------------------------------------------------- scorecard
+#: Each outcome's icon; the word is always shown beside it, so colour is never the only cue.
+OUTCOME_ICONS: dict[str, str] = {"correct": "✓", "incomplete": "◐", "flawed": "⚠", "wrong": "✗"}
+
+
+def _badge(outcome: str) -> str:
+    return (f'<span class="hw5-outcome hw5-outcome--{outcome}">'
+            f'<span aria-hidden="true">{OUTCOME_ICONS[outcome]}</span> {outcome}</span>')
+
+
+def _summary(m: ModelResult) -> str:
+    outcomes: Counter[str] = Counter(p.outcome for p in m.parts.values())
+    disagree = sum(not p.agrees for p in m.parts.values())
+    return (f"**{m.name}**: " + " · ".join(f"{_badge(o)} {outcomes[o]}" for o in OUTCOMES)
+            + f" · ⚑ reviewer disagrees on {disagree}")
+
+
 def scorecard(a: Analysis) -> str:
-    """The scorecard: one row per sub-part, one column per model."""
+    """The scorecard: a grid with one cell per sub-part and model (outcome by icon, word and
+    colour; ⚑ where the reviewer's verdict differs), each cell linking to its evidence."""
     page = f"{BASE}/scorecard.md"
     head = "| Sub-part | " + " | ".join(m.name for m in a.models) + " |"
     rule = "| --- |" + " --- |" * len(a.models)
@@ -297,34 +362,41 @@ def scorecard(a: Analysis) -> str:
         cells = []
         for m in a.models:
             p = m.parts[part]
-            attempts = f", {p.attempts} attempts" if p.attempts > 1 else ""
-            flag = "" if p.agrees else " ⚑"
-            cells.append(f"{_outcome_link(p, page)} ({len(p.wrong_claims)}/{len(p.claims)} wrong"
-                         f"{attempts}) · reviewer: {_REVIEWER_WORDS[p.reviewer_verdict]}{flag}")
-        rows.append(f"| {_title(part)} | " + " | ".join(cells) + " |")
-    totals = []
-    for m in a.models:
-        outcomes: Counter[str] = Counter(p.outcome for p in m.parts.values())
-        totals.append(", ".join(f"{outcomes[o]} {o}" for o in OUTCOMES if outcomes[o]))
-    rows.append("| **All sub-parts** | " + " | ".join(totals) + " |")
+            flag = "" if p.agrees else (' <span class="hw5-flag">⚑ reviewer: '
+                                        f'{_REVIEWER_WORDS[p.reviewer_verdict]}</span>')
+            target = _rel(page, model_page_path(p.model)) + f"#{_part_anchor(p.model, part)}"
+            cells.append(f"[{_badge(p.outcome)}]({target}){flag}<br>"
+                         f'<small>{_points(p, a)}</small>')
+        link = _rel(page, subpart(part).link)
+        rows.append(f"| [{_title(part)}]({link}) | " + " | ".join(cells) + " |")
     out = [
         _GENERATED_NOTE,
-        "Each cell: our computed outcome for the sub-part (linked to the evidence), the number "
-        "of wrong claims out of all claims recorded for it, and the verdict of the report's own "
-        "reviewer. ⚑ marks a sub-part where the reviewer's verdict does not match the computed "
-        f"outcome; each is explained in the [reviewer audit]({_rel(page, BASE + '/audit.md')}).",
+        *[f"- {_summary(m)}" for m in a.models],
+        "",
+        "Each cell: our computed outcome for the sub-part (a link to its evidence) and the "
+        "errors in the model's last attempt by severity. ⚑ marks a sub-part where the report's "
+        "reviewer gave a different verdict; each is explained in the "
+        f"[reviewer audit]({_rel(page, BASE + '/audit.md')}).",
+        "",
+        '<div class="hw5-scorecard" markdown>',
         "",
         head,
         rule,
         *rows,
         "",
+        "</div>",
+        "",
         "## How to read it {#how-to-read-it}",
         "",
         "Every claim in a record is graded by computation (or, when it cannot be computed, by "
-        "hand with written reasoning). A sub-part's outcome is then assigned from the claims of "
-        "the model's last attempt:",
+        "hand with written reasoning and what it rests on). Every wrong claim carries a "
+        f"[severity]({_rel(page, BASE + '/taxonomy.md')}#severities); only "
+        + ", ".join(f"*{s.id}*" for s in a.evaluations.severities.values() if s.decides_outcome)
+        + " errors decide an outcome, so minor and terminology points are shown but never make "
+        "an answer flawed. A sub-part's outcome is assigned from the claims of the model's last "
+        "attempt:",
         "",
-        *[f"- **{o}**: {rule_text}." for o, rule_text in OUTCOMES.items()],
+        *[f"- {_badge(o)}: {rule_text}." for o, rule_text in OUTCOMES.items()],
         "",
         "The reviewer's verdict counts as agreeing when it maps to the outcome: "
         + "; ".join(f"*{_REVIEWER_WORDS[v]}* ↔ {', '.join(sorted(o))}"
@@ -335,6 +407,10 @@ def scorecard(a: Analysis) -> str:
 
 
 # ----------------------------------------------------------------------------- comparison
+def _count_severity(severity: str, m: ModelResult) -> int:
+    return sum(c.wrong and c.severity == severity for c in m.claims)
+
+
 def comparison(a: Analysis) -> str:
     """Outcomes, claims and error kinds counted per model."""
     page = f"{BASE}/comparison.md"
@@ -353,7 +429,13 @@ def comparison(a: Analysis) -> str:
             ("claims recorded", lambda m: len(m.claims)),
             ("checked by computation", lambda m: sum(c.grade.computed for c in m.claims)),
             ("judged by hand", lambda m: sum(not c.grade.computed for c in m.claims)),
+            ("judged by hand, as our judgement",
+             lambda m: sum(getattr(c.claim.check, "basis", "") == "judgement" for c in m.claims)),
             ("wrong", lambda m: sum(c.wrong for c in m.claims)),
+            *[(f"wrong, {s}", functools.partial(_count_severity, s))
+              for s in a.evaluations.severities],
+            ("wrong, possibly a conversion artifact",
+             lambda m: sum(c.wrong and c.possible_artifact for c in m.claims)),
             ("wrong, root errors (not inherited)",
              lambda m: sum(c.wrong and "propagated-error" not in c.tags for c in m.claims))]
     for label, row_fn in rows:
@@ -367,11 +449,10 @@ def comparison(a: Analysis) -> str:
             if kind.cls == cls:
                 out.append(f"| [{kind.name}]({taxonomy_page}#{tag}) | "
                            + " | ".join(str(c[tag]) for c in counts) + " |")
-    out += ["", "## Wrong claims by sub-part", "", head, rule]
+    out += ["", "## Errors in the last attempt, by sub-part", "", head, rule]
     for part in PARTS:
         out.append(f"| {_title(part)} | " + " | ".join(
-            f"{len(m.parts[part].wrong_claims)} of {len(m.parts[part].claims)}"
-            for m in a.models) + " |")
+            _points(m.parts[part], a) for m in a.models) + " |")
     shared = [t for t in a.taxonomy if all(a.tag_counts(m)[t] for m in a.models)]
     only = {m.name: [t for t in a.taxonomy if a.tag_counts(m)[t]
                      and not any(a.tag_counts(o)[t] for o in a.models if o is not m)]
@@ -386,10 +467,11 @@ def comparison(a: Analysis) -> str:
 
 
 # ----------------------------------------------------------------------------- audit
-def _evidence_block(c: GradedClaim, page: str) -> str:
+def _evidence_block(c: GradedClaim, page: str, a: Analysis) -> str:
     g = c.grade
     who = "reviewer" if c.attempt is None else f"attempt {c.attempt}"
-    text = f"- {_claim_link(c, page)} ({who}): {_grade_label(c)} — {_prose(c.claim.says)}"
+    text = (f"- {_claim_link(c, page)} ({who}): {_grade_label(c, a, page)} — "
+            f"{_prose(c.claim.says)}")
     if _show_evidence(c):
         text += f" Result: {_evidence(c)}."
     if g.diffs and not (len(g.diffs) == 1 and g.diffs[0].where == "value"):
@@ -411,7 +493,8 @@ def audit(a: Analysis) -> str:
         "Kinds of note: **disagrees** (the reviewer's verdict does not match the computed "
         "outcome), **adds** (same verdict, but the computation finds more), "
         "**reviewer-inconsistent** (the reviewer's standards conflict with themselves or with "
-        "the other report's reviewer).",
+        "the other report's reviewer). Each note states the reviewer's view, then what "
+        "computation or a quoted line establishes, then, apart, what is our judgement.",
         "",
     ]
     for m in a.models:
@@ -425,8 +508,17 @@ def audit(a: Analysis) -> str:
                     f"**{_outcome_link(p, page)}**"
                     + ("" if p.agrees else " · the two do not match"), ""]
             for note in p.audit:
-                out += [f"**{note.kind}:** {_prose(note.note)}", ""]
-                out += [_evidence_block(a.claim(e), page) for e in note.evidence]
+                out += [f"**{note.kind}.** *The reviewer:* {_prose(note.reviewer)}  ",
+                        f"*What computation or quotation shows:* {_prose(note.facts)}"
+                        + ("  " if note.judgement or note.premises else "")]
+                if note.judgement:
+                    out.append(f"*Judgement, not computed:* {_prose(note.judgement)}"
+                               + ("  " if note.premises else ""))
+                if note.premises:
+                    out.append("*Rests on what the homework says:* "
+                               + _premise_links(note.premises, page))
+                out.append("")
+                out += [_evidence_block(a.claim(e), page, a) for e in note.evidence]
                 for key in note.evidence_keys:
                     out.append(f"- `answers.value({key!r})` = {_code(answers.value(key))}")
                 out.append("")
@@ -439,15 +531,37 @@ def taxonomy(a: Analysis) -> str:
     page = f"{BASE}/taxonomy.md"
     out = [
         _GENERATED_NOTE,
-        "The kinds used to tag claims, from `evaluations/taxonomy.yaml`. **Error** kinds are "
-        "causes of a false statement: every claim graded wrong carries at least one, and no "
-        "claim graded correct carries any (the build checks both). **Weakness** kinds describe "
-        "shortcomings of answers whose statements are true, or whose errors cancel. A claim can "
-        "have several kinds.",
+        "From `evaluations/taxonomy.yaml`: how much an error weighs (severity), how likely a "
+        "wrong line is a conversion artifact (certainty), what a verdict judged by hand rests "
+        "on (basis), and the kinds used to tag claims.",
+        "",
+        "## Severities {#severities}",
+        "",
+        "Every claim graded wrong carries one severity (the build checks this). Choosing it is "
+        "a judgement made by the written rule; the grade itself is computed, or judged by hand "
+        "with its reasoning, on the line as written.",
         "",
     ]
+    for sev in a.evaluations.severities.values():
+        decides = ("decides outcomes" if sev.decides_outcome
+                   else "shown and counted, never changes an outcome")
+        out += [f"### {sev.name} {{#severity-{sev.id}}}", "", f"*{decides}.* {sev.rule}", ""]
+    out += ["## Possible conversion artifacts {#certainties}", "",
+            "The reports are machine-converted chat exports. A wrong claim whose line may be "
+            "conversion damage carries a flag, with the evidence quoted from the report; the "
+            "pages show it hedged and count it apart.", ""]
+    out += [f"- **{c.id}** ({c.name}): {c.rule}" for c in a.evaluations.certainties.values()]
+    out += ["", "## Verdicts judged by hand {#bases}", "",
+            "A claim that no computation decides is judged by hand, with written reasoning and "
+            "what it rests on:", ""]
+    out += [f"- **{k}**: {v}." for k, v in BASES.items()]
+    out += ["", "## Kinds", "",
+            "**Error** kinds are causes of a false statement: every claim graded wrong carries "
+            "at least one, and no claim graded correct carries any (the build checks both). "
+            "**Weakness** kinds describe shortcomings of answers whose statements are true, or "
+            "whose errors cancel. A claim can have several kinds.", ""]
     for tag, kind in a.taxonomy.items():
-        out += [f"## {kind.name} {{#{tag}}}", "",
+        out += [f"### {kind.name} {{#{tag}}}", "",
                 f"*Class:* {kind.cls} · *tag:* `{tag}`", "", kind.definition, ""]
         if kind.distinguish is not None:
             out += [f"*Not to be confused with:* {kind.distinguish}", ""]
@@ -474,13 +588,17 @@ def headline(a: Analysis) -> str:
         f"- **{n['claims']} claims** recorded from {n['models']} models' answers to "
         f"{len(PARTS)} sub-parts: **{n['computed']} checked by computation** with `hw5ref`, "
         f"{n['manual']} judged by hand with written reasoning (statements with no computable "
-        "content).",
+        f"content; {n['manual_judgement']} of these are our judgement and are labelled so).",
         f"- **{n['wrong']} claims are wrong** ({n['wrong_computed']} by computation, "
-        f"{n['wrong_manual']} by hand); {n['root_errors']} of them are root errors, the rest "
-        "only inherit an earlier wrong line.",
+        f"{n['wrong_manual']} by hand): "
+        + ", ".join(f"{n['wrong_' + s]} {s}" for s in a.evaluations.severities)
+        + f". Only substantive errors decide an outcome. {n['root_errors']} of the wrong "
+        "claims are root errors, the rest only inherit an earlier wrong line; "
+        f"{n['wrong_possible_artifact']} may be conversion artifacts of the reports and are "
+        "shown hedged.",
         f"- Of {n['subparts']} graded sub-parts, {n['outcome_correct']} are correct, "
         f"{n['outcome_incomplete']} incomplete, {n['outcome_flawed']} flawed (right final "
-        f"answer, a wrong statement on the way) and {n['outcome_wrong']} wrong "
+        f"answer, a substantive error on the way) and {n['outcome_wrong']} wrong "
         f"([scorecard]({_rel(page, BASE + '/scorecard.md')})).",
         f"- **The reports' reviewers disagree with the computed outcome on "
         f"{n['disagreements']} of {n['subparts']} sub-parts**; with the notes where the "
@@ -540,6 +658,24 @@ def check_kinds() -> str:
                            if f != "kind")
         rows.append(f"| `{name}` | {_cell(cls.summary)} | {_cell(fields)} |")
     return "\n".join(rows)
+
+
+def record_fields(model: str) -> str:
+    """The fields of one part of the record format (``Claim``, ``Finding``, ``AuditNote``,
+    ``Artifact``), from its declaration in :mod:`hw5ref.grading.records`."""
+    from hw5ref.grading import records
+
+    cls = getattr(records, model)
+    return "\n".join(f"- {_field_doc(name, info)}" for name, info in cls.model_fields.items())
+
+
+def premise_list() -> str:
+    """Every premise a record may cite, linked to its restatement on the solutions pages."""
+    from hw5ref.parts import PREMISES
+
+    page = f"{BASE}/add-an-evaluation.md"
+    return "\n".join(f"- `{p.id}` ({', '.join(p.parts)}): {p.text} "
+                     f"([restated]({_rel(page, p.link)}))" for p in PREMISES)
 
 
 def taxonomy_ids(a: Analysis) -> str:

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from hw5ref import parts  # noqa: E402
 from sitebuild import analysis_pages, notebooks  # noqa: E402
 from sitebuild.render import answer  # noqa: E402
 
@@ -51,6 +52,13 @@ def _analysis() -> Any:
 
 
 # ------------------------------------------------------------------ solutions
+def premise(premise_id: str) -> str:
+    """What the homework states or asks, from ``hw5ref.parts.PREMISES``, with the anchor that
+    the model-analysis pages link to (so the two cannot differ)."""
+    item = parts.premise(premise_id)
+    return f'<span id="premise-{item.id}"></span>{item.text}'
+
+
 def _tex(x: Any) -> str:
     from fractions import Fraction
 
@@ -336,10 +344,10 @@ def models_index() -> str:
 
 
 MACROS: tuple[Callable[..., str], ...] = (
-    answer, elimination, scatter_sum, scatter_entry, claim, q3_table, q4a_derivation,
+    answer, premise, elimination, scatter_sum, scatter_entry, claim, q3_table, q4a_derivation,
     notebook_list, notebook_figure, hw5ref_cli, variant_range, check_parts, exit_codes,
     answer_notations, example_mistake, variant_markdown, models_index,
-    analysis_pages.check_kinds,
+    analysis_pages.check_kinds, analysis_pages.record_fields, analysis_pages.premise_list,
     *(_with_analysis(fn) for fn in (
         analysis_pages.headline, analysis_pages.model_list, analysis_pages.taxonomy_ids,
         analysis_pages.scorecard, analysis_pages.comparison, analysis_pages.audit,

@@ -1,11 +1,13 @@
 """Aggregation: every claim graded, every sub-part given an outcome, and the counts.
 
 The outcome of a sub-part is computed from the grades of its claims in the model's last
-attempt (earlier attempts are kept and shown, but the answer that stands is the last one):
+attempt (earlier attempts are kept and shown, but the answer that stands is the last one).
+Only errors whose severity ``decides_outcome`` in the taxonomy (substantive ones) count; minor
+and terminology points are kept, counted and shown, but never change an outcome:
 
-* ``wrong``: at least one claim that is part of the final answer is wrong;
-* ``flawed``: the final answer is right but some other statement in the attempt is wrong;
-* ``incomplete``: every statement is right but something the question asks for is missing
+* ``wrong``: a claim that is part of the final answer has a substantive error;
+* ``flawed``: the final answer is right but another statement has a substantive error;
+* ``incomplete``: no substantive error, but something the question asks for is missing
   (a finding tagged with a taxonomy kind that has ``makes_incomplete``);
 * ``correct``: none of the above.
 
@@ -51,10 +53,10 @@ Outcome = Literal["correct", "incomplete", "flawed", "wrong"]
 
 #: Outcomes from best to worst, with the rule that assigns each.
 OUTCOMES: dict[str, str] = {
-    "correct": "every statement graded correct and nothing asked for is missing",
-    "incomplete": "every statement correct, but something the question asks for is missing",
-    "flawed": "the final answer is correct, but another statement in the answer is wrong",
-    "wrong": "at least one part of the final answer is wrong",
+    "correct": "no substantive error and nothing asked for is missing",
+    "incomplete": "no substantive error, but something the question asks for is missing",
+    "flawed": "the final answer is correct, but another statement has a substantive error",
+    "wrong": "part of the final answer has a substantive error",
 }
 #: Which of our outcomes each reviewer verdict agrees with (not-assessed agrees with any).
 AGREES_WITH: dict[str, frozenset[str]] = {
@@ -100,6 +102,15 @@ class GradedClaim:
     @property
     def wrong(self) -> bool:
         return self.grade.verdict == "wrong"
+
+    @property
+    def severity(self) -> str | None:
+        return self.claim.severity
+
+    @property
+    def possible_artifact(self) -> bool:
+        """Wrong as written, but the line may be a conversion artifact (shown hedged)."""
+        return self.claim.artifact is not None
 
 
 @dataclass(frozen=True)
@@ -178,6 +189,10 @@ class Analysis:
     def taxonomy(self) -> dict[str, Kind]:
         return self.evaluations.taxonomy
 
+    def decides(self, c: GradedClaim) -> bool:
+        """True when a claim is wrong with a severity that decides outcomes."""
+        return _decides(c, self.evaluations)
+
     def claim(self, claim_id: str) -> GradedClaim:
         """The graded claim with this id (model or reviewer claim)."""
         for m in self.models:
@@ -199,7 +214,12 @@ class Analysis:
             "wrong": sum(c.wrong for c in claims),
             "wrong_computed": sum(c.wrong and c.grade.computed for c in claims),
             "wrong_manual": sum(c.wrong and not c.grade.computed for c in claims),
+            "manual_judgement": sum(getattr(c.claim.check, "basis", "") == "judgement"
+                                    for c in claims),
             "root_errors": sum(c.wrong and "propagated-error" not in c.tags for c in claims),
+            **{f"wrong_{s}": sum(c.wrong and c.severity == s for c in claims)
+               for s in self.evaluations.severities},
+            "wrong_possible_artifact": sum(c.wrong and c.possible_artifact for c in claims),
             "subparts": len(parts),
             "disagreements": sum(not p.agrees for p in parts),
             "audit_notes": sum(len(p.audit) for p in parts),
@@ -219,13 +239,18 @@ class Analysis:
         return out
 
 
-def _outcome(body: Part, last: tuple[GradedClaim, ...], taxonomy: dict[str, Kind]) -> Outcome:
-    if any(c.wrong and c.final for c in last):
+def _decides(c: GradedClaim, ev: Evaluations) -> bool:
+    severity = ev.severities.get(c.severity or "")
+    return c.wrong and severity is not None and severity.decides_outcome
+
+
+def _outcome(body: Part, last: tuple[GradedClaim, ...], ev: Evaluations) -> Outcome:
+    if any(_decides(c, ev) and c.final for c in last):
         return "wrong"
-    if any(c.wrong for c in last):
+    if any(_decides(c, ev) for c in last):
         return "flawed"
     for finding in body.findings:
-        if any(taxonomy[t].makes_incomplete for t in finding.tags if t in taxonomy):
+        if any(ev.taxonomy[t].makes_incomplete for t in finding.tags if t in ev.taxonomy):
             return "incomplete"
     return "correct"
 
@@ -238,6 +263,10 @@ def _problems(model: ModelResult, taxonomy: dict[str, Kind]) -> list[str]:
             problems.append(f"{c.id}: graded wrong but carries no error-class tag")
         if not c.wrong and error_tags:
             problems.append(f"{c.id}: graded correct but tagged with error kinds {error_tags}")
+        if c.wrong and c.severity is None:
+            problems.append(f"{c.id}: graded wrong but has no severity")
+        if not c.wrong and c.severity is not None:
+            problems.append(f"{c.id}: graded correct but has a severity")
     for part in model.parts.values():
         where = f"{model.model}/{part.part}"
         if not any(c.final for c in part.last_attempt):
@@ -269,7 +298,7 @@ def analyse(evaluations: Evaluations) -> Analysis:
                              for c in body.reviewer_claims)
             last = tuple(c for c in claims if c.attempt == len(body.attempts))
             parts[part] = PartResult(model, part, body, claims, reviewer,
-                                     _outcome(body, last, evaluations.taxonomy))
+                                     _outcome(body, last, evaluations))
         result = ModelResult(record, parts)
         problems.extend(_problems(result, evaluations.taxonomy))
         models.append(result)

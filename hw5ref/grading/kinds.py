@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hw5ref import answers, conv, dropout, norm, params
 from hw5ref.grading.expr import Expectation, evaluate, names_in
 from hw5ref.values import Diff, compare, plain
 
-__all__ = ["CHECK_KINDS", "AnyCheck", "Check", "Grade", "claim_seed", "grade_check"]
+__all__ = ["BASES", "CHECK_KINDS", "AnyCheck", "Basis", "Check", "Grade", "claim_seed",
+           "grade_check"]
 
 Status = Literal["correct", "wrong", "manual"]
 Number = float
@@ -184,65 +185,73 @@ class TransposeContributionCheck(_Transposed):
 
 class TransposeEntryCheck(_Transposed):
     summary: ClassVar[str] = ("one output entry of a transposed convolution and the terms "
-                              "summed into it")
+                              "summed into it: each term must be the contribution of a "
+                              "different filter copy that reaches the entry (a zero "
+                              "contribution may be left out, but not invented)")
     kind: Literal["transpose_entry"]
     entry: Pair = Field(description="the output entry [row, column], from 1")
     terms: Vector = Field(description="the summands the model listed")
     claimed: float = Field(description="the value it gave")
 
-    def grade(self, seed: int) -> Grade:
+    @model_validator(mode="after")
+    def _entry_in_output(self) -> TransposeEntryCheck:
+        shape = conv.conv_transpose2d(self.input, self.filter, self.stride).shape
+        if not all(1 <= v <= n for v, n in zip(self.entry, shape, strict=True)):
+            raise ValueError(f"entry {list(self.entry)} is outside the {shape[0]}x{shape[1]} "
+                             "output (rows and columns are counted from 1)")
+        return self
+
+    def _contributions(self) -> list[float]:
+        """x[a, b] * w[r - a s, c - b s] for every input entry (a, b) whose scaled filter copy
+        covers output entry (r, c), zeros included (0-based indices)."""
         x = np.asarray(self.input, dtype=np.float64)
+        w = np.asarray(self.filter, dtype=np.float64)
         r, c = (v - 1 for v in self.entry)
-        truth_terms = [
-            float(conv.conv_transpose2d(_one_input(x, (a + 1, b + 1)), self.filter,
-                                        self.stride)[r, c])
-            for a in range(x.shape[0]) for b in range(x.shape[1])
-        ]
-        truth = sum(truth_terms)
-        expected_nz = sorted(t for t in truth_terms if t != 0)
-        claimed_nz = sorted(t for t in self.terms if t != 0)
+        s = self.stride
+        return [float(x[a, b] * w[r - a * s, c - b * s])
+                for a, b in itertools.product(range(x.shape[0]), range(x.shape[1]))
+                if 0 <= r - a * s < w.shape[0] and 0 <= c - b * s < w.shape[1]]
+
+    def grade(self, seed: int) -> Grade:
+        truth_terms = self._contributions()
+        r, c = (v - 1 for v in self.entry)
+        truth = float(conv.conv_transpose2d(self.input, self.filter, self.stride)[r, c])
+        missing = sorted(truth_terms)
+        extra: list[float] = []
+        for t in self.terms:
+            if t in missing:
+                missing.remove(t)
+            else:
+                extra.append(t)
+        missing = [t for t in missing if t != 0]  # a zero contribution may go unlisted
         diffs: list[Diff] = []
-        if abs(self.claimed - truth) > 1e-9:
+        if not abs(self.claimed - truth) <= 1e-9:
             diffs.append(Diff("value", plain(self.claimed), plain(truth)))
-        if claimed_nz != expected_nz:
-            missing = list(expected_nz)
-            extra = []
-            for t in claimed_nz:
-                if t in missing:
-                    missing.remove(t)
-                else:
-                    extra.append(t)
-            diffs.append(Diff("summands: extra (claimed) / missing (expected)", plain(extra),
-                              plain(missing)))
+        if extra or missing:
+            diffs.append(Diff("summands: not a contribution (claimed) / left out (expected)",
+                              plain(extra), plain(missing)))
         if abs(sum(self.terms) - self.claimed) > 1e-9:
             diffs.append(Diff("sum of its own terms", plain(sum(self.terms)),
                               plain(self.claimed)))
-        return _grade(self.kind, not diffs, [[t for t in self.terms if t != 0], self.claimed],
-                      [[t for t in truth_terms if t != 0], truth], diffs,
-                      "each input entry's contribution from hw5ref.conv.conv_transpose2d, summed")
-
-
-def _scatter(x: Any, w: Any, stride: int) -> Any:
-    """The recipe 'scale the whole filter by each input entry, place it at (i*s, j*s), add'."""
-    xa, wa = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
-    (h, wd), (kh, kw) = xa.shape, wa.shape
-    out = np.zeros(((h - 1) * stride + kh, (wd - 1) * stride + kw))
-    for i, j in itertools.product(range(h), range(wd)):
-        out[i * stride : i * stride + kh, j * stride : j * stride + kw] += xa[i, j] * wa
-    return out
+        return _grade(self.kind, not diffs, [list(self.terms), self.claimed],
+                      [truth_terms, truth], diffs,
+                      "the contribution of each filter copy that reaches the entry, from the "
+                      "input and filter; the value from hw5ref.conv.conv_transpose2d")
 
 
 class TransposeRecipeCheck(_Transposed):
-    summary: ClassVar[str] = ("a described procedure for transposed convolution, run literally "
-                              "and compared with `hw5ref.conv.conv_transpose2d` on the homework "
-                              "data and a random stride-2 case")
+    summary: ClassVar[str] = ("a described procedure for transposed convolution (insert zeros, "
+                              "pad, flip, then correlate), run literally and compared with "
+                              "`hw5ref.conv.conv_transpose2d` on the homework data and a random "
+                              "stride-2 case")
     kind: Literal["transpose_recipe"]
-    method: Literal["scatter", "correlate"]
-    insert_zeros: bool = Field(False, description="correlate: insert stride-1 zeros first")
-    border_pad: Literal["none", "k-1"] = Field("none", description="correlate: border padding")
-    flip: bool = Field(False, description="correlate: rotate the filter by 180 degrees")
+    insert_zeros: bool = Field(description="insert stride - 1 zeros between input entries")
+    border_pad: Literal["none", "k-1"] = Field(description="zeros added around the border")
+    flip: bool = Field(description="rotate the filter by 180 degrees before correlating")
 
-    def _correlate(self, x: Any, w: Any, stride: int) -> Any:
+    def run(self, x: Any, w: Any, stride: int) -> Any:
+        """The recipe as written: the (spread, padded) input correlated with the (flipped)
+        filter by ``hw5ref.conv.conv2d``."""
         xa, wa = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
         if self.insert_zeros:
             h, wd = xa.shape
@@ -266,8 +275,7 @@ class TransposeRecipeCheck(_Transposed):
         for label, x, w, s in cases:
             truth = conv.conv_transpose2d(x, w, s)
             try:
-                got: Any = (_scatter(x, w, s) if self.method == "scatter"
-                            else self._correlate(x, w, s))
+                got: Any = self.run(x, w, s)
             except ValueError as exc:
                 got = f"no output ({exc})"
             if first is None:
@@ -364,30 +372,6 @@ class RecoverFilterCheck(Check):
     def grade(self, seed: int) -> Grade:
         truth = conv.recover_filter(self.x, self.y, self.size, self.stride, self.padding)
         return _arrays(self.kind, self.claimed, truth, "hw5ref.conv.recover_filter(x, y, size)")
-
-
-class TranslationCheck(Check):
-    summary: ClassVar[str] = ("which of translation invariance / equivariance a conv layer has, "
-                              "by shifting a random image through `hw5ref.conv.conv2d`")
-    kind: Literal["translation"]
-    claimed: list[Literal["invariant", "equivariant"]]
-
-    def grade(self, seed: int) -> Grade:
-        rng = np.random.default_rng(seed)
-        x = np.zeros((10, 10))
-        x[2:6, 2:6] = rng.integers(-3, 4, (4, 4))
-        w = rng.integers(-2, 3, (3, 3)).astype(float)
-        w[0, 0] = 1.0  # a filter that is not constant
-        shift = (1, 1)
-        out = conv.conv2d(x, w)
-        out_shifted = conv.conv2d(np.roll(x, shift, axis=(0, 1)), w)
-        truth = []
-        if np.allclose(out_shifted, out):
-            truth.append("invariant")
-        if np.allclose(out_shifted, np.roll(out, shift, axis=(0, 1))):
-            truth.append("equivariant")
-        return _equal(self.kind, sorted(self.claimed), truth,
-                      "conv2d(shift(x)) compared with conv2d(x) and shift(conv2d(x))")
 
 
 # ----------------------------------------------------------------------------- Q2 normalization
@@ -507,9 +491,7 @@ SCALINGS: dict[str, str] = {
     "mean": "loss averaged over the batch: g_i = h_i / n (every g_i -> 0)",
     "single_sample": "loss on sample 1 only: g = (h_1, 0, ..., 0) (sum of g stays 2)",
 }
-_LIMITS = {  # exact limits of g_1 and of the batch mean m = (1/n) sum g_i, per scaling
-    "sum": (2.0, 1.5), "mean": (0.0, 0.0), "single_sample": (2.0, 0.0),
-}
+_G1_LIMITS = {"sum": 2.0, "mean": 0.0, "single_sample": 2.0}  # lim g_1 per scaling
 
 
 def _large_batch_g(scaling: str, n: int) -> Any:
@@ -524,20 +506,29 @@ def _large_batch_g(scaling: str, n: int) -> Any:
 
 
 class LargeBatchLimitCheck(Check):
-    summary: ClassVar[str] = ("the n -> infinity limit of dL/dx_1 under each loss scaling, "
-                              "against `hw5ref.norm.centered_batchnorm_backward` at n = 65536")
+    summary: ClassVar[str] = ("the n -> infinity limit of dL/dx_1, as an expression in the "
+                              "upstream gradient g1 and gamma, under each loss scaling, against "
+                              "`hw5ref.norm.centered_batchnorm_backward` at n = 65536")
     kind: Literal["large_batch_limit"]
-    claimed: str = Field(description="expression in g1, m = lim mean of g, gamma")
+    claimed: str = Field(description="expression in g1 and gamma only (a limit written with "
+                                     "the batch mean restates the finite-n formula, so it is "
+                                     "not accepted)")
     scalings: list[Literal["sum", "mean", "single_sample"]] = Field(
-        description="the loss scalings for which the claim is asserted")
+        min_length=1, description="the loss scalings for which the claim is asserted")
+
+    @model_validator(mode="after")
+    def _only_g1_and_gamma(self) -> LargeBatchLimitCheck:
+        unknown = names_in(self.claimed) - {"g1", "gamma"}
+        if unknown:
+            raise ValueError(f"claimed may use only g1 and gamma, not {sorted(unknown)}")
+        return self
 
     def grade(self, seed: int) -> Grade:
         gamma = 2.0
         diffs: list[Diff] = []
         table: list[tuple[str, Any, Any, bool]] = []
         for scaling in SCALINGS:
-            g1, m = _LIMITS[scaling]
-            claimed = float(evaluate(self.claimed, {"g1": g1, "m": m, "gamma": gamma}))
+            claimed = float(evaluate(self.claimed, {"g1": _G1_LIMITS[scaling], "gamma": gamma}))
             truth = float(norm.centered_batchnorm_backward(
                 _large_batch_g(scaling, LARGE_N), gamma)[0])
             agrees = abs(claimed - truth) < 1e-3
@@ -566,12 +557,17 @@ class LimitCheck(Check):
         names = names_in(self.expr) | names_in(self.claimed) | {self.variable}
         env: dict[str, Any] = {name: sympy.Symbol(name, positive=(name == self.variable))
                                for name in names}
-        truth = sympy.limit(evaluate(self.expr, env), env[self.variable], sympy.oo)
+        expr = evaluate(self.expr, env)
+        truth = sympy.limit(expr, env[self.variable], sympy.oo)
         claimed = evaluate(self.claimed, env)
         ok = sympy.cancel(sympy.together(truth - claimed)) == 0
+        constant = env[self.variable] not in sympy.simplify(expr).free_symbols
         return _grade(self.kind, ok, str(claimed), str(truth),
                       () if ok else (Diff(f"{self.variable} -> oo", str(claimed), str(truth)),),
-                      f"sympy.limit({self.expr}, {self.variable}, oo)")
+                      f"sympy.limit({self.expr}, {self.variable}, oo)",
+                      note=(f"the expression does not depend on {self.variable} once "
+                            "simplified, so its limit is the expression itself")
+                      if constant else "")
 
 
 # ----------------------------------------------------------------------------- Q3 parameters
@@ -743,16 +739,26 @@ class ExpressionCheck(Check):
 
 
 # ----------------------------------------------------------------------------- not checkable
+#: What a verdict that no computation decides rests on.
+BASES: dict[str, str] = {
+    "quoted": "rests on lines quoted from the reports",
+    "reference": "rests on a definition or a standard result, named in the reasoning",
+    "judgement": "our reading, which another reviewer could reasonably dispute",
+}
+Basis = Literal["quoted", "reference", "judgement"]
+
+
 class ManualCheck(Check):
     summary: ClassVar[str] = ("not checkable by computation: a verdict judged by hand, with "
-                              "reasoning")
+                              "reasoning and what it rests on")
     kind: Literal["manual"]
     verdict: Literal["correct", "wrong"]
-    reasoning: str
+    basis: Basis = Field(description="; ".join(f"{k}: {v}" for k, v in BASES.items()))
+    reasoning: str = Field(min_length=1)
 
     def grade(self, seed: int) -> Grade:
-        return Grade(self.kind, "manual", self.verdict, None, None, (), "judged by hand",
-                     self.reasoning)
+        return Grade(self.kind, "manual", self.verdict, None, None, (),
+                     f"judged by hand ({self.basis}: {BASES[self.basis]})", self.reasoning)
 
 
 #: Every check kind, by its ``kind`` name, in the order the docs list them.
@@ -760,7 +766,7 @@ CHECK_KINDS: dict[str, type[Check]] = {
     cls.model_fields["kind"].annotation.__args__[0]: cls  # type: ignore[union-attr]
     for cls in (ValueCheck, RatioCheck, ConvTranspose2dCheck, TransposeContributionCheck,
                 TransposeEntryCheck, TransposeRecipeCheck, OutputLengthCheck,
-                ConvEquationsCheck, EquationCheck, RecoverFilterCheck, TranslationCheck,
+                ConvEquationsCheck, EquationCheck, RecoverFilterCheck,
                 NormalizationAxesCheck, FigureLetterCheck, FigureAxesCheck,
                 BatchnormJacobianCheck, BatchnormBackwardCheck, LargeBatchLimitCheck,
                 LimitCheck, ParamCountCheck, IdentityCheck, ExpressionCheck, ManualCheck)
@@ -770,7 +776,7 @@ CHECK_KINDS: dict[str, type[Check]] = {
 AnyCheck = Annotated[
     ValueCheck | RatioCheck | ConvTranspose2dCheck | TransposeContributionCheck
     | TransposeEntryCheck | TransposeRecipeCheck | OutputLengthCheck | ConvEquationsCheck
-    | EquationCheck | RecoverFilterCheck | TranslationCheck | NormalizationAxesCheck
+    | EquationCheck | RecoverFilterCheck | NormalizationAxesCheck
     | FigureLetterCheck | FigureAxesCheck | BatchnormJacobianCheck | BatchnormBackwardCheck
     | LargeBatchLimitCheck | LimitCheck | ParamCountCheck | IdentityCheck | ExpressionCheck
     | ManualCheck,

@@ -18,21 +18,26 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
-from hw5ref.grading.kinds import AnyCheck
-from hw5ref.parts import SUBPARTS
+from hw5ref.grading.kinds import AnyCheck, Basis
+from hw5ref.parts import PREMISES, SUBPARTS
 
 __all__ = [
     "ENV_VAR",
+    "Artifact",
+    "AuditNote",
+    "Certainty",
     "Claim",
     "Evaluations",
     "Kind",
     "Part",
+    "Quoted",
     "Record",
     "RecordError",
+    "Severity",
     "evaluations_dir",
     "json_schema",
     "load_evaluations",
@@ -53,6 +58,26 @@ class RecordError(ValueError):
         super().__init__("invalid evaluation records:\n  " + "\n  ".join(self.problems))
 
 
+class Quoted(BaseModel):
+    """A line of the source report, quoted (the report itself is not part of this repository)."""
+
+    model_config = _STRICT
+    line: int = Field(ge=1, description="line number in the source report file")
+    text: str = Field(min_length=1, max_length=400,
+                      description="the line, or the part of it that matters, verbatim")
+
+
+class Artifact(BaseModel):
+    """Evidence that a wrong line may be damage from converting the chat export, not the
+    model's words. The grade is still computed on the line as written."""
+
+    model_config = _STRICT
+    certainty: str = Field(description="a certainty of the taxonomy (strong, moderate, weak)")
+    evidence: list[Quoted] = Field(
+        min_length=1, description="the suspicious characters or the neighbouring lines")
+    reasoning: Text
+
+
 class Claim(BaseModel):
     """One statement with a definite truth value, and the check that grades it."""
 
@@ -61,13 +86,19 @@ class Claim(BaseModel):
                     description="<model>-<part>-<name>, unique; the page anchor")
     says: Text = Field(description="What the model (or reviewer) asserts, in our own words.")
     where: Text = Field(description="Where in the source report the claim is made.")
-    quote: str | None = Field(None, max_length=120,
+    quote: str | None = Field(None, max_length=200,
                               description="At most a short quote of the line in question.")
     final: bool = Field(False, description="True if the claim is (part of) the final answer.")
     check: AnyCheck
     tags: list[str] = Field(default_factory=list, description="taxonomy kinds")
     explanation: str | None = Field(
         None, min_length=1, description="Our words on what went wrong (required when tagged).")
+    severity: str | None = Field(
+        None, description="a severity of the taxonomy; required exactly when graded wrong")
+    artifact: Artifact | None = Field(
+        None, description="the line may be a conversion artifact (only on wrong claims)")
+    premises: list[str] = Field(
+        default_factory=list, description="ids of hw5ref.parts.PREMISES the verdict rests on")
 
     @model_validator(mode="after")
     def _explained(self) -> Claim:
@@ -75,6 +106,8 @@ class Claim(BaseModel):
             raise ValueError("a tagged claim needs an explanation")
         if len(set(self.tags)) != len(self.tags):
             raise ValueError("tags must not repeat")
+        if self.artifact is not None and self.severity is None:
+            raise ValueError("an artifact flag belongs on a wrong claim, which has a severity")
         return self
 
 
@@ -97,18 +130,26 @@ class Finding(BaseModel):
     model_config = _STRICT
     tags: list[str] = Field(min_length=1)
     note: Text
+    basis: Basis | Literal["computed"] = Field(
+        description="computed: the evidence claims' computed grades decide it")
     evidence: list[str] = Field(default_factory=list, description="claim ids")
+    premises: list[str] = Field(default_factory=list, description="ids of hw5ref.parts.PREMISES")
 
 
 class AuditNote(BaseModel):
-    """A note on the report's reviewer."""
+    """A note on the report's reviewer: their view, what computation or quotation shows, and,
+    apart, what is our judgement."""
 
     model_config = _STRICT
     kind: Literal["disagrees", "adds", "reviewer-inconsistent"]
-    note: Text
+    reviewer: Text = Field(description="the reviewer's view, stated fairly")
+    facts: Text = Field(description="what the computed grades or quoted lines establish")
+    judgement: str | None = Field(
+        None, min_length=1, description="what is our judgement rather than a computable fact")
     evidence: list[str] = Field(default_factory=list, description="claim ids shown beside it")
     evidence_keys: list[str] = Field(default_factory=list,
                                      description="hw5ref.answers keys shown beside it")
+    premises: list[str] = Field(default_factory=list, description="ids of hw5ref.parts.PREMISES")
 
 
 class Part(BaseModel):
@@ -178,18 +219,45 @@ class Kind(BaseModel):
     makes_incomplete: bool = False
 
 
+class Severity(BaseModel):
+    """How much an error weighs, by a written rule."""
+
+    model_config = _STRICT
+    id: Text
+    name: Text
+    rule: Text
+    decides_outcome: bool = False
+
+
+class Certainty(BaseModel):
+    """How strong the evidence is that a wrong line is a conversion artifact."""
+
+    model_config = _STRICT
+    id: Text
+    name: Text
+    rule: Text
+
+
 class Taxonomy(BaseModel):
     model_config = _STRICT
+    severities: list[Severity] = Field(min_length=1)
+    certainties: list[Certainty] = Field(min_length=1)
     kinds: list[Kind] = Field(min_length=1)
 
 
+T = TypeVar("T", Kind, Severity, Certainty)
+
+
 class Evaluations(BaseModel):
-    """A loaded evaluations directory: its records (sorted by model id) and taxonomy kinds."""
+    """A loaded evaluations directory: its records (sorted by model id), the taxonomy's kinds,
+    severities and certainties (each by id)."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
     directory: Path
     records: tuple[Record, ...]
     taxonomy: dict[str, Kind]
+    severities: dict[str, Severity]
+    certainties: dict[str, Certainty]
 
 
 def json_schema() -> dict[str, Any]:
@@ -233,9 +301,19 @@ def _parse(text: str, name: str) -> tuple[Record | None, tuple[str, ...]]:
         return None, tuple(_messages(name, exc))
 
 
-def structural_problems(records: tuple[Record, ...], taxonomy: dict[str, Kind]) -> list[str]:
+def _premise_problems(where: str, part: str, ids: list[str]) -> list[str]:
+    known = {p.id: p for p in PREMISES}
+    return [f"{where}: unknown premise {i!r}" if i not in known else
+            f"{where}: premise {i!r} concerns {', '.join(known[i].parts)}, not {part}"
+            for i in ids if i not in known or part not in known[i].parts]
+
+
+def structural_problems(records: tuple[Record, ...], taxonomy: dict[str, Kind],
+                        severities: dict[str, Severity],
+                        certainties: dict[str, Certainty]) -> list[str]:
     """Rules across claims that need no grading: ids unique and prefixed with the model id and
-    sub-part, tags defined in the taxonomy, evidence that exists, attempts numbered 1, 2, ..."""
+    sub-part, tags, severities and certainties defined in the taxonomy, premises that exist
+    and concern the sub-part, evidence that exists, attempts numbered 1, 2, ..."""
     problems: list[str] = []
     known = {c.id for r in records for _, _, c in r.claims()}
     seen: set[str] = set()
@@ -252,6 +330,11 @@ def structural_problems(records: tuple[Record, ...], taxonomy: dict[str, Kind]) 
                 problems.append(f"{record.model}: duplicate claim id {claim.id!r}")
             seen.add(claim.id)
             problems += [f"{claim.id}: unknown tag {t!r}" for t in claim.tags if t not in taxonomy]
+            if claim.severity not in (None, *severities):
+                problems.append(f"{claim.id}: unknown severity {claim.severity!r}")
+            if claim.artifact is not None and claim.artifact.certainty not in certainties:
+                problems.append(f"{claim.id}: unknown certainty {claim.artifact.certainty!r}")
+            problems += _premise_problems(claim.id, part, claim.premises)
         for sub in SUBPARTS:
             body = record.part(sub.id)
             where = f"{record.model}/{sub.id}"
@@ -260,11 +343,22 @@ def structural_problems(records: tuple[Record, ...], taxonomy: dict[str, Kind]) 
             for item in body.findings:
                 problems += [f"{where}: finding has unknown tag {t!r}"
                              for t in item.tags if t not in taxonomy]
+            for premises in [f.premises for f in body.findings] + [n.premises for n in body.audit]:
+                problems += _premise_problems(where, sub.id, premises)
             for ref in [e for f in body.findings for e in f.evidence] + [
                     e for a in body.audit for e in a.evidence]:
                 if ref not in known:
                     problems.append(f"{where}: evidence {ref!r} is not a claim id")
     return problems
+
+
+def _by_id(label: str, items: list[T], problems: list[str]) -> dict[str, T]:
+    out: dict[str, T] = {}
+    for item in items:
+        if item.id in out:
+            problems.append(f"{_TAXONOMY}: duplicate {label} {item.id!r}")
+        out[item.id] = item
+    return out
 
 
 def load_evaluations(path: str | os.PathLike[str] | None = None) -> Evaluations:
@@ -278,16 +372,14 @@ def load_evaluations(path: str | os.PathLike[str] | None = None) -> Evaluations:
     if not taxonomy_path.is_file():
         raise RecordError([f"{_TAXONOMY} is missing from {directory}"])
     problems: list[str] = []
-    taxonomy: dict[str, Kind] = {}
     try:
-        kinds = Taxonomy.model_validate(_yaml(taxonomy_path.read_text(encoding="utf-8"))).kinds
+        parsed = Taxonomy.model_validate(_yaml(taxonomy_path.read_text(encoding="utf-8")))
     except ValidationError as exc:
         problems += _messages(_TAXONOMY, exc)
-    else:
-        for kind in kinds:
-            if kind.id in taxonomy:
-                problems.append(f"{_TAXONOMY}: duplicate kind {kind.id!r}")
-            taxonomy[kind.id] = kind
+        parsed = Taxonomy.model_construct(severities=[], certainties=[], kinds=[])
+    taxonomy = _by_id("kind", parsed.kinds, problems)
+    severities = _by_id("severity", parsed.severities, problems)
+    certainties = _by_id("certainty", parsed.certainties, problems)
     records: list[Record] = []
     for file in sorted(directory.glob("*.yaml")):
         if file.name == _TAXONOMY:
@@ -302,10 +394,11 @@ def load_evaluations(path: str | os.PathLike[str] | None = None) -> Evaluations:
     if not records and not problems:
         problems.append(f"no model records (*.yaml) in {directory}")
     records.sort(key=lambda r: r.model)
-    problems += structural_problems(tuple(records), taxonomy)
+    problems += structural_problems(tuple(records), taxonomy, severities, certainties)
     if problems:
         raise RecordError(problems)
-    return Evaluations(directory=directory, records=tuple(records), taxonomy=taxonomy)
+    return Evaluations(directory=directory, records=tuple(records), taxonomy=taxonomy,
+                       severities=severities, certainties=certainties)
 
 
 if __name__ == "__main__":  # python -m hw5ref.grading.records > evaluations/schema.json

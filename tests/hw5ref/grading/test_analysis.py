@@ -66,6 +66,13 @@ def test_counts_recounted_from_the_records(real: Analysis) -> None:
     assert n["wrong_manual"] == sum(c["check"]["kind"] == "manual"
                                     and c["check"]["verdict"] == "wrong" for c in own)
     assert n["root_errors"] == sum(c.wrong and "propagated-error" not in c.tags for c in graded)
+    severities = Counter(c.get("severity") for c in own)
+    assert {k: v for k, v in n.items() if k in (
+        "wrong_substantive", "wrong_minor", "wrong_terminology")} == {
+        f"wrong_{s}": severities[s] for s in ("substantive", "minor", "terminology")}
+    assert n["wrong"] == sum(severities[s] for s in ("substantive", "minor", "terminology"))
+    assert n["wrong_possible_artifact"] == sum("artifact" in c for c in own)
+    assert n["manual_judgement"] == sum(c["check"].get("basis") == "judgement" for c in own)
     outcomes = Counter(p.outcome for m in real.models for p in m.parts.values())
     assert {k: v for k, v in n.items() if k.startswith("outcome_")} == {
         f"outcome_{o}": outcomes[o] for o in ("correct", "incomplete", "flawed", "wrong")}
@@ -103,33 +110,72 @@ def test_unchanged_copy_is_correct_and_agrees(make_evaluations: Callable[..., Pa
     assert (part.outcome, part.reviewer_verdict, part.agrees) == ("correct", "correct", True)
 
 
+def _wrong(suffix: str, field: str, value: Any, severity: str = "substantive"
+           ) -> Callable[[dict[str, Any]], None]:
+    def edit(record: dict[str, Any]) -> None:
+        c = claim(record, suffix)
+        c["check"][field] = value
+        c.update(tags=["arithmetic-slip"], explanation="x", severity=severity)
+    return edit
+
+
 def _wrong_final(record: dict[str, Any]) -> None:
     claim(record, "q1b-filter")["check"]["claimed"] = [2, 1, 3]
 
 
-def _wrong_step(record: dict[str, Any]) -> None:
-    claim(record, "q1b-eliminate-a")["check"]["rhs"] = "-5"
-
-
 def _missing_piece(record: dict[str, Any]) -> None:
-    record["parts"]["q1b"]["findings"] = [{"tags": ["incomplete-answer"], "note": "x"}]
+    record["parts"]["q1b"]["findings"] = [
+        {"tags": ["incomplete-answer"], "note": "x", "basis": "quoted"}]
 
 
 def _a_weakness(record: dict[str, Any]) -> None:
-    record["parts"]["q1b"]["findings"] = [{"tags": ["over-complication"], "note": "x"}]
+    record["parts"]["q1b"]["findings"] = [
+        {"tags": ["over-complication"], "note": "x", "basis": "judgement"}]
 
 
 @pytest.mark.parametrize(("edit", "outcome"), [
-    (_wrong_final, "wrong"),        # a final claim is wrong
-    (_wrong_step, "flawed"),        # the final answer is right, another statement is not
-    (_missing_piece, "incomplete"),  # all right, but a finding says something is missing
+    # a final claim has a substantive error
+    (_wrong("q1b-filter", "claimed", [2, 1, 3]), "wrong"),
+    # the final answer is right, another statement has a substantive error
+    (_wrong("q1b-eliminate-a", "rhs", "-5"), "flawed"),
+    # minor and terminology errors are shown but never change an outcome
+    (_wrong("q1b-filter", "claimed", [2, 1, 3], "minor"), "correct"),
+    (_wrong("q1b-eliminate-a", "rhs", "-5", "terminology"), "correct"),
+    (_missing_piece, "incomplete"),  # no error, but a finding says something is missing
     (_a_weakness, "correct"),       # a weakness that does not make the answer incomplete
 ])
 def test_outcome_rules(make_evaluations: Callable[..., Path],
                        edit: Callable[[dict[str, Any]], None], outcome: str) -> None:
-    part = q1b(load_analysis(make_evaluations(edit)))
+    analysis = load_analysis(make_evaluations(edit))
+    part = q1b(analysis)
     assert part.outcome == outcome
     assert part.agrees is (outcome == "correct")  # the reviewer said "correct"
+    if outcome == "correct":
+        assert not [p for p in analysis.problems if p.startswith(FAKE)]
+
+
+def test_a_wrong_claim_needs_a_severity_and_a_correct_one_has_none(
+        make_evaluations: Callable[..., Path]) -> None:
+    def edit(record: dict[str, Any]) -> None:
+        _wrong("q1b-filter", "claimed", [2, 1, 3])(record)
+        del claim(record, "q1b-filter")["severity"]
+        claim(record, "q1b-eliminate-a")["severity"] = "minor"
+
+    problems = load_analysis(make_evaluations(edit)).problems
+    assert f"{FAKE}-q1b-filter: graded wrong but has no severity" in problems
+    assert f"{FAKE}-q1b-eliminate-a: graded correct but has a severity" in problems
+
+
+def test_a_possible_artifact_is_counted_apart(make_evaluations: Callable[..., Path]) -> None:
+    def edit(record: dict[str, Any]) -> None:
+        _wrong("q1b-filter", "claimed", [2, 1, 3], "minor")(record)
+        claim(record, "q1b-filter")["artifact"] = {
+            "certainty": "moderate", "reasoning": "x", "evidence": [{"line": 41, "text": "x"}]}
+
+    before = load_analysis(EVALUATIONS).counts()
+    after = load_analysis(make_evaluations(edit)).counts()
+    # the fake model copies Claude's record, which flags no line
+    assert after["wrong_possible_artifact"] == before["wrong_possible_artifact"] + 1
 
 
 def test_only_the_last_attempt_decides(make_evaluations: Callable[..., Path]) -> None:
@@ -140,9 +186,8 @@ def test_only_the_last_attempt_decides(make_evaluations: Callable[..., Path]) ->
         second = {"attempt": 2, "prompt": "try again", "claims": [copy.deepcopy(
             claim(record, "q1b-filter"))]}
         second["claims"][0]["id"] = f"{FAKE}-q1b-filter-again"
-        _wrong_final(record)
-        wrong = next(c for c in first["claims"] if c["id"].endswith("q1b-filter"))
-        wrong.update(tags=["arithmetic-slip"], explanation="x")
+        _wrong("q1b-filter", "claimed", [2, 1, 3])(record)
+        assert claim(record, "q1b-filter") in first["claims"]
         body["attempts"].append(second)
 
     analysis = load_analysis(make_evaluations(retried))
@@ -163,8 +208,7 @@ def test_changing_a_claimed_value_changes_the_computed_grade(
     assert graded.grade.status == "wrong"
     assert [(d.where, d.claimed, d.expected) for d in graded.grade.diffs] == [("2", 1, -1)]
     assert f"{FAKE}-q1b-filter: graded wrong but carries no error-class tag" in analysis.problems
-    assert any(p.startswith(f"{FAKE}/q1b: reviewer says correct, we compute wrong")
-               for p in analysis.problems)
+    assert f"{FAKE}-q1b-filter: graded wrong but has no severity" in analysis.problems
 
 
 def test_a_correct_claim_cannot_carry_an_error_tag(make_evaluations: Callable[..., Path]) -> None:
@@ -186,7 +230,8 @@ def test_a_weakness_tag_on_a_correct_claim_is_fine(make_evaluations: Callable[..
 
 def test_disagreeing_note_must_match_the_verdicts(make_evaluations: Callable[..., Path]) -> None:
     def edit(record: dict[str, Any]) -> None:
-        record["parts"]["q1b"]["audit"] = [{"kind": "disagrees", "note": "not really"}]
+        record["parts"]["q1b"]["audit"] = [
+            {"kind": "disagrees", "reviewer": "said correct", "facts": "it is"}]
 
     analysis = load_analysis(make_evaluations(edit))
     assert any(p.startswith(f"{FAKE}/q1b: audit note says 'disagrees'") and "use 'adds'" in p

@@ -85,6 +85,24 @@ def test_entry_check_finds_the_missing_and_the_misplaced_summand() -> None:
     assert diffs(gemini)[-1][1:] == ([2], [])  # the 2 does not belong here
 
 
+# Which copies reach which entries (by hand, 1-based; copy of input (a, b) covers rows a..a+1,
+# columns b..b+1): (3,1) is reached by the copy of (2,1) only, whose value there is 0 * 3 = 0;
+# (1,3) only by the copy of (1,2), value -1 * 2 = -2; (2,2) by all four copies: -1, 0, -3, 1.
+@pytest.mark.parametrize(("entry", "terms", "claimed", "status"), [
+    ([3, 1], [0], 0, "correct"),
+    ([3, 1], [0, 0, 0], 0, "wrong"),      # three zeros where one copy reaches
+    ([1, 3], [-2, 0], -2, "wrong"),       # a zero from a copy that does not reach (1,3)
+    ([2, 2], [-1, -3, 1], -3, "correct"),  # a zero contribution may go unlisted
+    ([2, 2], [-1, 0, 0, -3, 1], -3, "wrong"),  # but not be listed twice
+])
+def test_entry_check_counts_zero_contributions(entry: list[int], terms: list[float],
+                                               claimed: float, status: str) -> None:
+    # The old check compared nonzero summands only, so the two "wrong" rows above passed.
+    grade = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W,
+                         "entry": entry, "terms": terms, "claimed": claimed})
+    assert grade.status == status
+
+
 def test_entry_check_catches_terms_that_do_not_add_up() -> None:
     # Right summands (1 and 2 at entry (1,2)) but a wrong total.
     grade = grade_check({"kind": "transpose_entry", "input": X_IN, "filter": W, "entry": [1, 2],
@@ -107,22 +125,30 @@ def test_contribution_blocks(position: list[int], placed: list[int], block: Any,
 
 
 @pytest.mark.parametrize(("recipe", "status"), [
-    ({"method": "scatter"}, "correct"),
     # Gemini's description taken literally: zeros between inputs, then plain correlation.
-    ({"method": "correlate", "insert_zeros": True}, "wrong"),
+    ({"insert_zeros": True, "border_pad": "none", "flip": False}, "wrong"),
     # The textbook equivalence: zeros between inputs, k-1 border padding, flipped filter.
-    ({"method": "correlate", "insert_zeros": True, "border_pad": "k-1", "flip": True}, "correct"),
-    ({"method": "correlate", "insert_zeros": True, "border_pad": "k-1"}, "wrong"),  # no flip
+    ({"insert_zeros": True, "border_pad": "k-1", "flip": True}, "correct"),
+    ({"insert_zeros": True, "border_pad": "k-1", "flip": False}, "wrong"),  # no flip
+    ({"insert_zeros": False, "border_pad": "k-1", "flip": True}, "wrong"),  # stride 2 fails
 ])
 def test_transpose_recipes(recipe: dict[str, Any], status: str) -> None:
     grade = grade_check({"kind": "transpose_recipe", "input": X_IN, "filter": W, **recipe})
     assert grade.status == status
 
 
+def test_a_recipe_must_say_what_it_does() -> None:
+    # The old kind had a "scatter" method that ran hw5ref's own algorithm whatever the record
+    # said, so it passed for any data; now every step of the procedure is data.
+    with pytest.raises(ValueError, match="invalid check"):
+        grade_check({"kind": "transpose_recipe", "method": "scatter", "input": X_IN,
+                     "filter": W})
+
+
 def test_literal_zero_insertion_recipe_gives_a_1x1_output() -> None:
     # A 2x2 input correlated (valid) with a 2x2 filter has one output: -1*1 + 2*(-1) + 3*0 + 1*1.
-    grade = grade_check({"kind": "transpose_recipe", "method": "correlate",
-                         "insert_zeros": True, "input": X_IN, "filter": W})
+    grade = grade_check({"kind": "transpose_recipe", "insert_zeros": True, "border_pad": "none",
+                         "flip": False, "input": X_IN, "filter": W})
     assert grade.claimed == [[-2]]
 
 
@@ -197,13 +223,6 @@ def test_published_value_with_index_and_rounding() -> None:
     assert grade_check({**ratio, "claimed": 0.37}).status == "wrong"
 
 
-def test_translation_properties_of_a_conv_layer() -> None:
-    assert grade_check({"kind": "translation", "claimed": ["equivariant"]}).status == "correct"
-    assert grade_check({"kind": "translation", "claimed": ["invariant"]}).status == "wrong"
-    both = grade_check({"kind": "translation", "claimed": ["invariant", "equivariant"]})
-    assert both.status == "wrong" and both.expected == ["equivariant"]
-
-
 # ----------------------------------------------------------------------------- Q2
 def test_normalization_axes_and_figure() -> None:
     assert grade_check({"kind": "normalization_axes", "normalization": "batch",
@@ -266,10 +285,17 @@ def test_mean_jacobian() -> None:
 #   single-sample loss: g = (2,0,..), mean -> 0,    dL/dx_1 -> 2 * 2     = 4
 #   mean-reduced loss:  g = h / n,    all -> 0,     dL/dx_1 -> 0
 def test_large_batch_limit_depends_on_loss_scaling() -> None:
-    claude = grade_check({"kind": "large_batch_limit", "claimed": "gamma*(g1 - m)",
-                          "scalings": ["sum", "single_sample", "mean"]})
-    assert claude.status == "correct"
-    assert claude.claimed == {"sum": 1, "mean": 0, "single_sample": 4}
+    # gamma (g1 - m), with m the limit of the batch mean, is the finite-n formula with its mean
+    # replaced by the limit: it agreed under every scaling, so it could not fail.  The kind
+    # no longer offers m.
+    with pytest.raises(ValueError, match="only g1 and gamma"):
+        grade_check({"kind": "large_batch_limit", "claimed": "gamma*(g1 - m)",
+                     "scalings": ["sum"]})
+    intended = grade_check({"kind": "large_batch_limit", "claimed": "gamma*g1",
+                            "scalings": ["single_sample"]})
+    assert intended.claimed == {"sum": 4, "mean": 0, "single_sample": 4}
+    assert intended.expected == pytest.approx({"sum": 1, "mean": 0, "single_sample": 4},
+                                              abs=1e-3)
     gemini_sum = grade_check({"kind": "large_batch_limit", "claimed": "gamma*g1",
                               "scalings": ["sum"]})
     assert gemini_sum.status == "wrong" and diffs(gemini_sum)[0][:2] == ("sum", 4)
@@ -285,6 +311,12 @@ def test_symbolic_limits() -> None:
                         "claimed": "gamma*gi"}).status == "wrong"
     assert grade_check({"kind": "limit", "expr": "(2*n + 1)/n",
                         "claimed": "2"}).status == "correct"
+    # An expression that does not depend on n once simplified is its own limit; the grade
+    # says so, since such a claim may have been true by construction.
+    by_construction = grade_check({"kind": "limit", "expr": "gamma*(gj - (n*m)/n)",
+                                   "claimed": "gamma*(gj - m)"})
+    assert by_construction.status == "correct"
+    assert "does not depend on n" in by_construction.note
 
 
 # ----------------------------------------------------------------------------- Q3
@@ -354,11 +386,15 @@ def test_expression_with_a_fixed_constant() -> None:
 
 # ----------------------------------------------------------------------------- manual, errors
 def test_manual_claims_keep_verdict_and_reasoning() -> None:
-    grade = grade_check({"kind": "manual", "verdict": "wrong", "reasoning": "because"})
+    grade = grade_check({"kind": "manual", "verdict": "wrong", "basis": "judgement",
+                         "reasoning": "because"})
     assert (grade.status, grade.verdict, grade.note, grade.computed) == \
         ("manual", "wrong", "because", False)
-    with pytest.raises(ValueError, match="invalid check"):
-        grade_check({"kind": "manual", "verdict": "maybe", "reasoning": "x"})
+    assert "judgement" in grade.method
+    for bad in ({"verdict": "maybe", "basis": "quoted"}, {"verdict": "wrong"},
+                {"verdict": "wrong", "basis": "hunch"}):
+        with pytest.raises(ValueError, match="invalid check"):
+            grade_check({"kind": "manual", "reasoning": "x", **bad})
 
 
 @pytest.mark.parametrize(("check", "message"), [
@@ -382,10 +418,11 @@ def test_grade_check_rejects_bad_input(check: Any, message: str) -> None:
 
 def test_a_check_model_grades_like_its_mapping() -> None:
     # grade_check takes a model or a mapping; the model is what the records hold
-    model = ManualCheck(kind="manual", verdict="correct", reasoning="r")
+    model = ManualCheck(kind="manual", verdict="correct", basis="quoted", reasoning="r")
     assert grade_check(model).verdict == "correct"
     with pytest.raises(ValidationError):
-        ManualCheck(kind="manual", verdict="correct", reasoning="r", grade="x")  # type: ignore[call-arg]
+        ManualCheck(kind="manual", verdict="correct", basis="quoted", reasoning="r",
+                    grade="x")  # type: ignore[call-arg]
 
 
 def test_claim_seed_depends_on_the_content_only() -> None:

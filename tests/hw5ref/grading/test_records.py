@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from grading_support import EVALUATIONS, FAKE, claim, claims_of, first_claim, load_yaml
 from pydantic import ValidationError
 
@@ -154,7 +155,7 @@ def test_a_nan_written_in_yaml_is_rejected_by_the_loader(
     (lambda r: r["parts"].update(q5a=r["parts"]["q4d"]), "parts/q5a: Extra inputs"),
     (lambda r: first_claim(r, "value")["check"].update(kind="guess"), "Input tag 'guess'"),
     (lambda r: first_claim(r, "value")["check"].pop("key"), "/check/value/key: Field required"),
-    (lambda r: first_claim(r, "value").update(quote="x" * 200), "/quote: String should have at"),
+    (lambda r: first_claim(r, "value").update(quote="x" * 201), "/quote: String should have at"),
     (lambda r: first_claim(r, "value").update(tags=["dropped-factor"]),
      "a tagged claim needs an explanation"),
     (lambda r: first_claim(r, "value").update(tags=["a", "a"], explanation="x"),
@@ -170,10 +171,25 @@ def test_a_nan_written_in_yaml_is_rejected_by_the_loader(
     (lambda r: r["parts"]["q1a"]["audit"][0].update(kind="agrees"), "parts/q1a/audit/0/kind"),
     (lambda r: r.update(model="Claude!"), "model: String should match"),
     (lambda r: r.update(notes="x"), "notes: Extra inputs"),
+    (lambda r: first_claim(r, "manual")["check"].pop("basis"),
+     "/check/manual/basis: Field required"),
+    (lambda r: r["parts"]["q1a"]["audit"][0].pop("reviewer"), "audit/0/reviewer: Field required"),
+    (lambda r: first_claim(r, "value").update(artifact={
+        "certainty": "weak", "reasoning": "x", "evidence": [{"line": 1, "text": "x"}]}),
+     "an artifact flag belongs on a wrong claim"),
+    (lambda r: claim(r, "q1c-a1-output").update(artifact={
+        "certainty": "weak", "reasoning": "x", "evidence": []}), "evidence: List should have"),
+    (lambda r: claim(r, "q2b-limit").update(check={
+        "kind": "large_batch_limit", "claimed": "gamma*(g1 - m)", "scalings": ["sum"]}),
+     "claimed may use only g1 and gamma"),
+    (lambda r: first_claim(r, "transpose_entry")["check"].update(entry=[4, 1]),
+     "outside the 3x3 output"),
 ], ids=["missing-part", "extra-part", "unknown-kind", "missing-field", "long-quote",
         "tags-without-explanation", "repeated-tags", "bad-id", "manual-without-reasoning",
         "manual-verdict", "reviewer-verdict", "no-attempts", "audit-kind", "model-id",
-        "unknown-field"])
+        "unknown-field", "manual-without-basis", "audit-without-reviewer",
+        "artifact-on-a-claim-without-severity", "artifact-without-evidence",
+        "limit-written-with-the-mean", "entry-outside-the-output"])
 def test_malformed_records_are_rejected(edit: Callable[[dict[str, Any]], Any], error: str) -> None:
     record = claude()
     edit(record)
@@ -185,8 +201,17 @@ def test_malformed_records_are_rejected(edit: Callable[[dict[str, Any]], Any], e
 @pytest.mark.parametrize(("edit", "message"), [
     (lambda r: first_claim(r, "value").update(tags=["guesswork"], explanation="x"),
      "unknown tag 'guesswork'"),
-    (lambda r: r["parts"]["q1a"].update(findings=[{"tags": ["guesswork"], "note": "x"}]),
+    (lambda r: r["parts"]["q1a"].update(findings=[
+        {"tags": ["guesswork"], "note": "x", "basis": "quoted"}]),
      "finding has unknown tag 'guesswork'"),
+    (lambda r: claim(r, "q1c-a1-output").update(severity="grave"), "unknown severity 'grave'"),
+    (lambda r: claim(r, "q1c-a1-output").update(artifact={
+        "certainty": "sure", "reasoning": "x", "evidence": [{"line": 66, "text": "x"}]}),
+     "unknown certainty 'sure'"),
+    (lambda r: claim(r, "q1c-a1-output").update(premises=["q9-nothing"]),
+     "unknown premise 'q9-nothing'"),
+    (lambda r: claim(r, "q1c-a1-output").update(premises=["q3-ignore-biases"]),
+     "premise 'q3-ignore-biases' concerns q3a, q3b, not q1c"),
     (lambda r: r.update(model="someone-else"), "must equal the file name"),
     (lambda r: r["parts"]["q1b"]["attempts"][0]["claims"].append(
         copy.deepcopy(r["parts"]["q1b"]["attempts"][0]["claims"][0])), "duplicate claim id"),
@@ -261,7 +286,11 @@ def test_loader_needs_a_taxonomy_and_a_record(tmp_path: Path) -> None:
     ("  - {id: b, name: B, class: mistake, definition: d}\n", "taxonomy.yaml: kinds/0/class"),
 ])
 def test_loader_checks_the_taxonomy(tmp_path: Path, kinds: str, message: str) -> None:
-    (tmp_path / "taxonomy.yaml").write_text("kinds:\n" + kinds, encoding="utf-8")
+    taxonomy = load_yaml(EVALUATIONS / "taxonomy.yaml")
+    (tmp_path / "taxonomy.yaml").write_text(
+        yaml.safe_dump({"severities": taxonomy["severities"],
+                        "certainties": taxonomy["certainties"]}) + "kinds:\n" + kinds,
+        encoding="utf-8")
     (tmp_path / "claude.yaml").write_text(
         (EVALUATIONS / "claude.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(RecordError) as info:
