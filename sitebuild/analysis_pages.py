@@ -35,6 +35,9 @@ __all__ = [
     "audit",
     "check_kinds",
     "comparison",
+    "claim_rows",
+    "download_list",
+    "downloads",
     "headline",
     "model_list",
     "model_page",
@@ -577,6 +580,89 @@ def taxonomy(a: Analysis) -> str:
                 uses.append(f"- {m.name} ({len(links)}): " + ", ".join(links))
         out += (["Where it occurs:", "", *uses] if uses else ["Not used by any record."]) + [""]
     return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- downloads
+#: Folder of the downloadable data, relative to ``docs/``.
+DATA = f"{BASE}/data"
+#: The columns of ``analysis.csv``, one row per graded claim (reviewer claims included).
+COLUMNS = ("model", "part", "attempt", "claim", "final", "check_kind", "grade", "computed",
+           "basis", "error_kinds", "weakness_kinds", "severity", "decides_outcome",
+           "possible_artifact", "artifact_certainty", "outcome", "reviewer_verdict")
+
+
+def claim_rows(a: Analysis) -> list[dict[str, Any]]:
+    """One row per graded claim: the data behind every count on the model-analysis pages."""
+    rows = []
+    for m in a.models:
+        for c in (*m.claims, *m.reviewer_claims):
+            p = m.parts[c.part]
+            kinds = a.taxonomy
+            rows.append({
+                "model": c.model, "part": c.part,
+                "attempt": "reviewer" if c.attempt is None else c.attempt,
+                "claim": c.id, "final": c.final, "check_kind": c.grade.kind,
+                "grade": c.grade.verdict, "computed": c.grade.computed,
+                "basis": getattr(c.claim.check, "basis", None),
+                "error_kinds": [t for t in c.tags if kinds[t].cls == "error"],
+                "weakness_kinds": [t for t in c.tags if kinds[t].cls == "weakness"],
+                "severity": c.severity, "decides_outcome": a.decides(c),
+                "possible_artifact": c.possible_artifact,
+                "artifact_certainty": c.claim.artifact.certainty if c.claim.artifact else None,
+                "outcome": p.outcome, "reviewer_verdict": p.reviewer_verdict,
+            })
+    return rows
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else
+                         ("" if v is None else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def downloads(a: Analysis) -> dict[str, str | Path]:
+    """The files of the data folder: docs path -> text, or the source file to copy (the
+    records, the taxonomy and the schema)."""
+    import json
+
+    from hw5ref import __version__
+
+    rows = claim_rows(a)
+    outcomes = [{"model": m.model, "part": p.part, "outcome": p.outcome,
+                 "reviewer_verdict": p.reviewer_verdict, "agrees": p.agrees}
+                for m in a.models for p in m.parts.values()]
+    data = {"version": __version__, "counts": a.counts(), "outcomes": outcomes, "claims": rows}
+    files: dict[str, str | Path] = {
+        f"{DATA}/analysis.csv": _csv(rows),
+        f"{DATA}/analysis.json": json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+    }
+    directory = a.evaluations.directory
+    for source in sorted(directory.glob("*.yaml")) + [directory / "schema.json"]:
+        if source.is_file():
+            files[f"{DATA}/{source.name}"] = source
+    return files
+
+
+def download_list(a: Analysis, page: str = f"{BASE}/index.md") -> str:
+    """Links to the downloadable data."""
+    def link(name: str) -> str:
+        return f"[`{name}`]({_rel(page, f'{DATA}/{name}')})"
+
+    records = ", ".join(link(f"{m.model}.yaml") for m in a.models)
+    return "\n".join([
+        f"- {link('analysis.csv')} and {link('analysis.json')}: one row per graded claim "
+        f"({', '.join(COLUMNS)}); the JSON adds the outcome of every sub-part and the counts "
+        "shown on these pages.",
+        f"- The records they are graded from: {records}, with {link('taxonomy.yaml')} and "
+        f"the record schema {link('schema.json')}.",
+    ])
 
 
 # ----------------------------------------------------------------------------- markers

@@ -46,6 +46,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         path = analysis_pages.model_page_path(record.model)
         files.append(File.generated(
             config, path, content=analysis_pages.model_page_stub(record.model, record.name)))
+    from sitebuild.macros import graded_analysis
+
+    try:
+        graded = graded_analysis()
+    except ValueError as exc:
+        raise PluginError(str(exc)) from exc
+    for path, data in analysis_pages.downloads(graded).items():  # the analysis as data
+        files.append(File.generated(config, path, content=data) if isinstance(data, str) else
+                     File.generated(config, path, abs_src_path=str(data)))
     plugin: Any = config.plugins.get("mkdocstrings")
     if plugin is not None:  # its Jinja environment exists from here on; give it the cache
         for name in plugin.config.handlers:

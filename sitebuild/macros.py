@@ -31,7 +31,7 @@ NOTEBOOKS = ROOT / "docs" / "notebooks"
 _analysis_memo: dict[str, Any] = {}
 
 
-def _analysis() -> Any:
+def graded_analysis() -> Any:
     """The graded records, graded again only when a file of the evaluations folder changed."""
     from hw5ref.grading.analysis import analyse
     from hw5ref.grading.records import evaluations_dir, load_evaluations
@@ -155,7 +155,7 @@ def claim(claim_id: str, field: str = "claimed", style: str = "text") -> str:
     written as ``style`` (``"text"``, ``"tex"``, or ``"sum"`` for a list of summands)."""
     from hw5ref.values import format_value
 
-    analysis = _analysis()
+    analysis = graded_analysis()
     value = getattr(analysis.claim(claim_id).claim.check, field)
     if style == "sum":
         parts = [_tex(v) for v in value]
@@ -269,38 +269,82 @@ def exit_codes() -> str:
             "one-line message on standard error.")
 
 
-def answer_notations() -> str:
-    """A table: each notation the checker reads, with a reference answer written in it (from
-    ``hw5ref``) and the checker's verdict on it, run now."""
-    from hw5ref import answers, checker
-    from hw5ref.values import format_number, format_value
+def answer_notations(what: str = "table") -> str:
+    """A table: each notation the checker reads, with a reference answer written in it by a
+    writer of :mod:`hw5ref.values` and the checker's verdict on it, run now; with
+    ``what="limits"``, the limits on answers and on the library, from the constants that
+    enforce them."""
+    if what == "limits":
+        return _answer_limits()
+    if what != "table":
+        raise ValueError(f"answer_notations: what must be 'table' or 'limits', got {what!r}")
+    from hw5ref import checker
 
-    f = answers.value("q1b.filter")
-    y = answers.value("q1c.output")
-    q3 = answers.q3_counts("weights_only")
-    rows = [
-        ("a number", "3b", format_number(q3["separable"])),
-        ("a fraction", "4c", None),
-        ("a vector", "1b", format_value(f, "answer")),
-        ("a vector, spaces", "1b", " ".join(format_number(v) for v in f)),
-        ("a matrix, rows separated by `;`", "1c", format_value(y, "answer")),
-        ("JSON", "1c", "[" + ", ".join(format_value(r) for r in y) + "]"),
-        ("a count term by term (3a: weights + biases; 3b: depthwise + pointwise; 4a: fit + "
-         "penalty)", "3b", f"{q3['depthwise']}+{q3['pointwise']}"),
-        ("the same with its total", "3b",
-         f"{q3['depthwise']}+{q3['pointwise']}={q3['separable']}"),
-    ]
     out = ["| notation | part | answer | verdict |", "|---|---|---|---|"]
-    for label, part, text in rows:
-        if text is None:
-            from hw5ref import variants
-
-            text = variants.original("4").checks[part]
+    for label, part, text in _notation_rows():
+        if "\n" in text:  # a table cell holds one line
+            raise ValueError(f"answer_notations: the {label} example spans several lines")
         verdict = checker.check(part, text)
         word = "correct" if verdict.correct else "wrong"
         shown = text.replace("|", "\\|")
         out.append(f"| {label} | `{part}` | `{shown}` | {word} |")
     return "\n".join(out)
+
+
+def _notation_rows() -> list[tuple[str, str, str]]:
+    """(label, part, answer text) for each notation :mod:`hw5ref.reader` reads, every answer
+    a reference answer of the original problem written by a writer of :mod:`hw5ref.values`."""
+    from hw5ref import variants
+    from hw5ref.values import format_sum, format_value
+
+    def ref(part: str) -> Any:
+        answer = variants.original(part).answer
+        key = {"1b": "filter", "1c": "output", "4b": "inference_weights", "4c": "ridge_matrix"}
+        return answer[key[part]]
+
+    q3b = variants.original("3b").answer
+    dw, pw, total = q3b["depthwise"]["weights"], q3b["pointwise"]["weights"], q3b["total"]
+    return [
+        ("a number", "3b", format_value(total, "answer")),
+        ("a vector", "1b", format_value(ref("1b"), "answer")),
+        ("a vector, spaces", "1b", format_value(ref("1b"), "answer").replace(",", " ")),
+        ("a matrix, rows separated by `;`", "1c", format_value(ref("1c"), "answer")),
+        ("fractions", "4c", format_value(ref("4c"), "answer")),
+        ("numpy's printout (`print(w)`)", "4b", format_value(ref("4b"), "numpy")),
+        ("numpy's `repr`", "1b", format_value(ref("1b"), "numpy-repr")),
+        ("MATLAB", "1c", format_value(ref("1c"), "matlab")),
+        ("LaTeX, a `bmatrix`", "1c", format_value(ref("1c"), "latex")),
+        ("LaTeX fractions", "4c", format_value(ref("4c"), "latex")),
+        ("JSON", "1c", format_value(ref("1c"), "json")),
+        ("nested tuples (Python)", "1c", format_value(ref("1c"), "tuples")),
+        ("trailing commas", "1c", format_value(ref("1c"), "trailing-commas")),
+        ("Unicode minus signs (U+2212, as copied from a web page)", "1c",
+         format_value(ref("1c"), "unicode-minus")),
+        ("a count term by term (3a: weights + biases; 3b: depthwise + pointwise; 4a: fit + "
+         "penalty)", "3b", format_sum([dw, pw])),
+        ("the same with its total", "3b", format_sum([dw, pw], total)),
+    ]
+
+
+def _answer_limits() -> str:
+    """The limits on an answer (:mod:`hw5ref.reader`), the seed and the library functions."""
+    from hw5ref import __main__ as cli
+    from hw5ref import _validate, derivations, dropout, reader
+
+    n = derivations.MAX_ELIMINATION_SIZE
+    return (
+        f"**Limits.** An answer has at most {reader.MAX_LENGTH:,} characters, "
+        f"{reader.MAX_DEPTH} nested brackets, {reader.MAX_ENTRIES:,} numbers and "
+        f"{reader.MAX_DIGITS} characters per number. A number that is not finite (`inf`, "
+        "`nan`) or overflows (`1e999`, a fraction or sum beyond float64) makes the answer "
+        "malformed, naming the entry; it is never graded correct. A seed is a whole number "
+        f"from 0 to {cli.MAX_SEED:,}. The library functions refuse, before allocating "
+        f"anything, arrays of more than {_validate.MAX_ELEMENTS:,} entries (read or created), "
+        f"more than {_validate.MAX_WORK:,} multiply-adds in one call, more than "
+        f"{dropout.MAX_SAMPLES:,} Monte Carlo samples, more than {dropout.MAX_MASK_ENTRIES} "
+        f"mask entries to enumerate and exact elimination beyond {n} × {n}; a result that "
+        "overflows float64 is an error naming the arguments, never an inf or a NaN."
+    )
 
 
 def example_mistake(part: str) -> str:
@@ -331,7 +375,7 @@ def variant_markdown(part: str, seed: int, level: int = 3) -> str:
 # ------------------------------------------------------------------ model analysis
 def _with_analysis(fn: Callable[..., str]) -> Callable[..., str]:
     def macro(*args: Any) -> str:
-        return fn(_analysis(), *args)
+        return fn(graded_analysis(), *args)
 
     macro.__name__ = fn.__name__
     macro.__doc__ = fn.__doc__
@@ -340,7 +384,7 @@ def _with_analysis(fn: Callable[..., str]) -> Callable[..., str]:
 
 def models_index() -> str:
     """The list of model pages, for the models index page."""
-    return analysis_pages.model_list(_analysis(), f"{analysis_pages.BASE}/models.md")
+    return analysis_pages.model_list(graded_analysis(), f"{analysis_pages.BASE}/models.md")
 
 
 MACROS: tuple[Callable[..., str], ...] = (
@@ -350,6 +394,7 @@ MACROS: tuple[Callable[..., str], ...] = (
     analysis_pages.check_kinds, analysis_pages.record_fields, analysis_pages.premise_list,
     *(_with_analysis(fn) for fn in (
         analysis_pages.headline, analysis_pages.model_list, analysis_pages.taxonomy_ids,
+        analysis_pages.download_list,
         analysis_pages.scorecard, analysis_pages.comparison, analysis_pages.audit,
         analysis_pages.taxonomy, analysis_pages.model_page)),
 )
