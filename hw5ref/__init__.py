@@ -9,4 +9,4 @@ regularization) and :mod:`hw5ref.answers` (the homework's data and every answer)
 from hw5ref import answers, conv, dropout, norm, params
 
 __all__ = ["__version__", "answers", "conv", "dropout", "norm", "params"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

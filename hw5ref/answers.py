@@ -17,6 +17,8 @@ import numpy as np
 
 from hw5ref import conv, dropout, norm, params
 from hw5ref._validate import FloatArray
+from hw5ref.parts import SUBPARTS
+from hw5ref.values import format_value, plain
 
 # ---------------------------------------------------------------- Q1: convolutions
 #: Q1(a) illustration: a 224x224 RGB image through a 3x3 convolution with 16 output channels
@@ -319,3 +321,50 @@ def value(key: str) -> Any:
 def published() -> dict[str, Any]:
     """Every key with its value."""
     return {key: e.compute() for key, e in ENTRIES.items()}
+
+
+#: Sub-parts of the keys whose names do not say (``q3.*`` and ``q4.*``); a question's problem
+#: data belongs to all its sub-parts.
+_PARTS_BY_NAME: dict[str, tuple[str, ...]] = {
+    "q4.Xw": ("q4a",), "q4.fit_residual": ("q4a",), "q4.gamma_w": ("q4a",),
+    "q4.mask_count": ("q4a",), "q4.column_norms": ("q4a",), "q4.fit_term": ("q4a",),
+    "q4.penalty_term": ("q4a",), "q4.expected_loss": ("q4a",),
+    "q4.inference_weights": ("q4b",), "q4.gamma_scale": ("q4b",),
+    "q4.equivalent_gamma_diag": ("q4b",), "q4.dropout_minimizer": ("q4b",),
+    "q4.tikhonov_minimizer": ("q4b",),
+    "q4.ridge_lambda": ("q4c",), "q4.dropout_ridge_lambda": ("q4c",),
+    "q4.ridge_column_norms": ("q4d",), "q4.ridge_column_norms_equivalent_gamma": ("q4d",),
+}
+
+
+def parts_of(key: str) -> tuple[str, ...]:
+    """The sub-parts whose answer a key belongs to (any key, also one no longer published).
+
+    >>> parts_of("q1c.output"), parts_of("q3.pytorch.standard"), parts_of("q3.keras.separable")
+    (('q1c',), ('q3a',), ('q3b',))
+    >>> parts_of("q4.p")
+    ('q4a', 'q4b', 'q4c', 'q4d')
+    """
+    head, _, rest = key.partition(".")
+    if len(head) == 3:
+        return (head,)
+    if key in _PARTS_BY_NAME:
+        return _PARTS_BY_NAME[key]
+    if head == "q3" and (rest.endswith(".standard") or rest == "filter_weights"):
+        return ("q3a",)
+    if head == "q3" and not (key in ENTRIES and ENTRIES[key].data):
+        return ("q3b",)
+    return tuple(p.id for p in SUBPARTS if p.id.startswith(head))
+
+
+def published_text(key: str) -> str:
+    """The value of ``key`` as the site prints it, at its published precision: two values are
+    the same published answer exactly when their texts are equal."""
+    return format_value(value(key), "text", entry(key).decimals)
+
+
+def answer_key() -> dict[str, dict[str, Any]]:
+    """Every key with its value, its published text and precision (``answers.json``)."""
+    return {key: {"value": plain(e.compute(), 17), "text": published_text(key),
+                  "decimals": e.decimals, "parts": list(parts_of(key))}
+            for key, e in ENTRIES.items()}

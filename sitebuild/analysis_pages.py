@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from hw5ref import answers
@@ -34,8 +35,8 @@ __all__ = [
     "BASE",
     "audit",
     "check_kinds",
-    "comparison",
     "claim_rows",
+    "comparison",
     "download_list",
     "downloads",
     "headline",
@@ -644,7 +645,7 @@ def downloads(a: Analysis) -> dict[str, str | Path]:
         f"{DATA}/analysis.json": json.dumps(data, indent=1, ensure_ascii=False) + "\n",
     }
     directory = a.evaluations.directory
-    for source in sorted(directory.glob("*.yaml")) + [directory / "schema.json"]:
+    for source in [*sorted(directory.glob("*.yaml")), directory / "schema.json"]:
         if source.is_file():
             files[f"{DATA}/{source.name}"] = source
     return files

@@ -20,7 +20,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from sitebuild import analysis_pages, notebook_html, notebooks, theme  # noqa: E402
+from sitebuild import analysis_pages, changelog, notebook_html, notebooks, theme  # noqa: E402
 
 _copies: dict[str, Path] = {}  # notebook page -> its executed copy, for this build
 
@@ -52,6 +52,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         graded = graded_analysis()
     except ValueError as exc:
         raise PluginError(str(exc)) from exc
+    files.append(File.generated(config, "answers.json", content=changelog.answers_json()))
     for path, data in analysis_pages.downloads(graded).items():  # the analysis as data
         files.append(File.generated(config, path, content=data) if isinstance(data, str) else
                      File.generated(config, path, abs_src_path=str(data)))

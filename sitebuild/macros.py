@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:
 
 from hw5ref import parts  # noqa: E402
 from sitebuild import analysis_pages, notebooks  # noqa: E402
+from sitebuild import changelog as changes  # noqa: E402
 from sitebuild.render import answer  # noqa: E402
 
 NOTEBOOKS = ROOT / "docs" / "notebooks"
@@ -52,6 +53,17 @@ def graded_analysis() -> Any:
 
 
 # ------------------------------------------------------------------ solutions
+def changed(part: str) -> str:
+    """The version in which a sub-part's published answers last changed, linked to the
+    changelog (placed under each sub-part's heading)."""
+    return changes.part_note(part)
+
+
+def changelog() -> str:
+    """The changelog's versions: changed keys computed, reasons from hw5ref/released/."""
+    return changes.page()
+
+
 def premise(premise_id: str) -> str:
     """What the homework states or asks, from ``hw5ref.parts.PREMISES``, with the anchor that
     the model-analysis pages link to (so the two cannot differ)."""
@@ -388,7 +400,8 @@ def models_index() -> str:
 
 
 MACROS: tuple[Callable[..., str], ...] = (
-    answer, premise, elimination, scatter_sum, scatter_entry, claim, q3_table, q4a_derivation,
+    answer, premise, changed, changelog, elimination, scatter_sum, scatter_entry, claim,
+    q3_table, q4a_derivation,
     notebook_list, notebook_figure, hw5ref_cli, variant_range, check_parts, exit_codes,
     answer_notations, example_mistake, variant_markdown, models_index,
     analysis_pages.check_kinds, analysis_pages.record_fields, analysis_pages.premise_list,

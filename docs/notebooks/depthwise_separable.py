@@ -38,7 +38,7 @@ import importlib.util
 import subprocess
 import sys
 
-HW5REF_VERSION = "0.1.0"  # the version of hw5ref this notebook was published with
+HW5REF_VERSION = "0.2.0"  # the version of hw5ref this notebook was published with
 if importlib.util.find_spec("hw5ref") is None:  # outside the repository: install it
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "matplotlib",
                     f"hw5ref @ git+https://github.com/hw5ref/hw5ref@v{HW5REF_VERSION}"],
