@@ -259,7 +259,8 @@ def _points(p: PartResult, a: Analysis) -> str:
     words = [f"{counts[s]} {s}" for s in a.evaluations.severities if counts[s]]
     hedged = sum(c.wrong and c.possible_artifact for c in p.last_attempt)
     text = ", ".join(words) if words else "no errors"
-    return text + (f" ({hedged} hedged as a possible conversion artifact)" if hedged else "")
+    slips = "an export slip" if hedged == 1 else "export slips"
+    return text + (f" ({hedged} may be {slips})" if hedged else "")
 
 
 # ----------------------------------------------------------------------------- model page
@@ -351,7 +352,7 @@ def _badge(outcome: str) -> str:
 def _summary(m: ModelResult) -> str:
     outcomes: Counter[str] = Counter(p.outcome for p in m.parts.values())
     disagree = sum(not p.agrees for p in m.parts.values())
-    return (f"**{m.name}**: " + " · ".join(f"{_badge(o)} {outcomes[o]}" for o in OUTCOMES)
+    return (f"**{m.name}**: " + " · ".join(f"{outcomes[o]} {_badge(o)}" for o in OUTCOMES)
             + f" · ⚑ reviewer disagrees on {disagree}")
 
 
@@ -372,7 +373,9 @@ def scorecard(a: Analysis) -> str:
             cells.append(f"[{_badge(p.outcome)}]({target}){flag}<br>"
                          f'<small>{_points(p, a)}</small>')
         link = _rel(page, subpart(part).link)
-        rows.append(f"| [{_title(part)}]({link}) | " + " | ".join(cells) + " |")
+        sub = subpart(part)
+        title = f'Q{sub.label}<span class="hw5-title"> {sub.title}</span>'
+        rows.append(f"| [{title}]({link}) | " + " | ".join(cells) + " |")
     out = [
         _GENERATED_NOTE,
         *[f"- {_summary(m)}" for m in a.models],

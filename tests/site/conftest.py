@@ -54,7 +54,7 @@ class PageLog:
 
 
 @pytest.fixture
-def open_page(browser: Any, served_site: Any) -> Iterator[Callable[[str], tuple[Any, PageLog]]]:
+def open_page(browser: Any, served_site: Any) -> Iterator[Callable[..., tuple[Any, PageLog]]]:
     """``open_page(rel_url)`` loads a page of the served site with the network cut off.
 
     Every request outside the local server is recorded and aborted, as are console errors,
@@ -62,10 +62,11 @@ def open_page(browser: Any, served_site: Any) -> Iterator[Callable[[str], tuple[
     """
     contexts: list[Any] = []
 
-    def _open(rel: str) -> tuple[Any, PageLog]:
+    def _open(rel: str, scheme: str = "light") -> tuple[Any, PageLog]:
         log = PageLog()
         context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, service_workers="block"
+            viewport={"width": 1280, "height": 900}, service_workers="block",
+            color_scheme=scheme,  # the palette follows the system setting on a first visit
         )
         contexts.append(context)
 

@@ -12,7 +12,7 @@ from sitecheck import AXE_JS, generated_pages
 
 pytestmark = pytest.mark.browser
 
-OpenPage = Callable[[str], tuple[Any, Any]]
+OpenPage = Callable[..., tuple[Any, Any]]
 SEVERE = {"serious", "critical"}
 
 
@@ -40,10 +40,12 @@ def test_summarize_keeps_only_serious_and_critical() -> None:
     ]
 
 
-def severe_violations(open_page: OpenPage, rel: str) -> list[str]:
+def severe_violations(open_page: OpenPage, rel: str, scheme: str = "light") -> list[str]:
     if not AXE_JS.is_file():
         pytest.fail(f"{AXE_JS} missing: run `npm ci` in tests/site (tools/dev.py test does it)")
-    page, _ = open_page(rel)
+    page, _ = open_page(rel, scheme)
+    if scheme == "dark":
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return summarize(result["violations"])
@@ -60,3 +62,16 @@ def test_generated_pages_have_no_serious_accessibility_violations(
     problems = {rel: v for rel in generated_pages(built_site)
                 if (v := severe_violations(open_page, rel))}
     assert not problems, "\n\n".join(f"{rel}\n" + "\n".join(v) for rel, v in problems.items())
+
+
+#: Pages checked in the dark scheme too: one of each kind (prose and figures, the scorecard's
+#: coloured badges, a generated claim page, a notebook).
+DARK = ["", "solutions/q2-normalization/", "model-analysis/scorecard/",
+        "model-analysis/models/gemini-2.5-flash/", "notebooks/normalization_diagrams/"]
+
+
+@pytest.mark.parametrize("rel", DARK, ids=[r or "home" for r in DARK])
+def test_no_serious_accessibility_violations_in_the_dark_scheme(rel: str,
+                                                                open_page: OpenPage) -> None:
+    severe = severe_violations(open_page, rel, "dark")
+    assert not severe, "\n".join(severe)
