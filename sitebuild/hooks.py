@@ -27,7 +27,9 @@ _copies: dict[str, Path] = {}  # notebook page -> its executed copy, for this bu
 
 @event_priority(100)  # before mkdocs-macros copies config.extra and mkdocs-jupyter reads files
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    config.extra.update(theme.site_metadata(ROOT))
+    theme.quiet_plugin_logs()  # before mkdocs-macros and mkdocs-jupyter start logging
+    theme.pin_build_date(ROOT)  # SOURCE_DATE_EPOCH: the commit's time, before pages are made
+    config.extra.update(theme.site_metadata(ROOT, config.site_url))
     _copies.clear()
     _copies.update(notebooks.start(Path(config.docs_dir), ROOT))
     return config

@@ -16,6 +16,12 @@ page is, byte for byte, the notebook page's.
 
 Kernels talk to the build over Unix sockets on POSIX (kernels started together can otherwise
 race for the same free TCP port) and over TCP elsewhere.
+
+The executed copy depends only on the notebook and what it computes, never on when or how often
+it ran, so two builds of one commit give the same bytes (the ``.ipynb`` download and the page):
+every cell gets an id derived from its content (:func:`stable_cell_ids`; jupytext would give
+random ones, which also become the page's ``cell-id=`` anchors) and nbclient records no
+execution timestamps.
 """
 
 from __future__ import annotations
@@ -32,12 +38,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FIGURE_TAG", "executed", "figure", "start", "tagged_figure", "use_executed_copies"]
+__all__ = ["FIGURE_TAG", "executed", "figure", "stable_cell_ids", "start", "tagged_figure",
+           "use_executed_copies"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(".cache") / "notebooks"
-#: Files (globs relative to the repository root) whose content notebook outputs can depend on.
-DEPENDENCIES = ("hw5ref/**/*", "evaluations/**/*", "pyproject.toml", "requirements/lock.txt")
+#: Files (globs relative to the repository root) whose content notebook outputs can depend on;
+#: this module too, since how a notebook is run shapes its executed copy.
+DEPENDENCIES = ("hw5ref/**/*", "evaluations/**/*", "pyproject.toml", "requirements/lock.txt",
+                "sitebuild/notebooks.py")
 PATTERN = "notebooks/*.py"  # under docs/
 FIGURE_TAG = "site-figure"
 TIMEOUT_SECONDS = 600  # per cell
@@ -74,6 +83,7 @@ async def execute(source: Path, target: Path) -> None:
     from traitlets.config import Config
 
     nb = jupytext.read(source)
+    stable_cell_ids(nb)
     with tempfile.TemporaryDirectory(prefix="hw5ref-kernel-") as sockets:
         config = Config()
         if os.name == "posix":
@@ -81,6 +91,7 @@ async def execute(source: Path, target: Path) -> None:
             config.KernelManager.ip = os.path.join(sockets, "ipc")
         client = NotebookClient(
             nb, config=config, timeout=TIMEOUT_SECONDS, allow_errors=False,
+            record_timing=False,  # no metadata.execution timestamps: same notebook, same bytes
             shutdown_kernel="immediate", resources={"metadata": {"path": str(source.parent)}},
         )
         await client.async_execute()
@@ -88,6 +99,17 @@ async def execute(source: Path, target: Path) -> None:
     partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     partial.write_text(nbformat.writes(nb), encoding="utf-8")  # type: ignore[no-untyped-call]
     os.replace(partial, target)
+
+
+def stable_cell_ids(nb: Any) -> None:
+    """Give every cell of ``nb`` an id derived from its type and source (the first 8 hex digits
+    of their SHA-256; a repeated cell gets ``-2``, ``-3``, ...) instead of a random one. An
+    unchanged cell keeps its id, and so its page anchor, from one version to the next."""
+    seen: dict[str, int] = {}
+    for cell in nb.cells:
+        digest = hashlib.sha256(f"{cell.cell_type}\0{cell.source}".encode()).hexdigest()[:8]
+        seen[digest] = seen.get(digest, 0) + 1
+        cell["id"] = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
 
 
 def run_all(jobs: dict[str, tuple[Path, Path]], workers: int | None = None

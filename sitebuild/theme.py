@@ -11,17 +11,31 @@ bytecode cache for Jinja templates.
   substitution that stops matching after a theme upgrade makes the site tests fail.
 * :func:`bytecode_cache`: compiled Jinja templates kept under ``.cache/jinja`` (Jinja checks
   each against its template's source hash), about a second of every rebuild.
+* :func:`versioned_url`: the permanent address of this version of the site
+  (``https://hw5ref.github.io/hw5ref/0.2.0/``), where ``tools/deploy.py`` publishes it with
+  mike; CITATION.cff's ``url`` and the Cite page name it.
+* :func:`pin_build_date`: ``SOURCE_DATE_EPOCH`` set to the time of the commit being built
+  (unless already set), so MkDocs' build date (sitemap ``lastmod``, ``sitemap.xml.gz``) comes
+  from the commit and two builds of one commit are byte-for-byte identical.
+* :func:`quiet_plugin_logs`: the plugins' routine INFO lines (mkdocs-jupyter's "Copied jupyter
+  file", "Cache hit", mkdocs-macros' "[macros] - ...") hidden, so that ``mkdocs build`` and
+  ``serve`` show warnings, MkDocs' own summary and Material's notices (its end-of-life notice is
+  printed to stderr, not logged, and is never filtered); ``mkdocs build -v`` shows everything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemBytecodeCache
 
-__all__ = ["bibtex_entry", "bytecode_cache", "fix_html", "site_metadata"]
+__all__ = ["CHATTY_LOGGERS", "bibtex_entry", "bytecode_cache", "fix_html", "pin_build_date",
+           "quiet_plugin_logs", "site_metadata", "versioned_url"]
 
 SUBSTITUTIONS = (
     (' class="md-source" data-md-component="source"', ' class="md-source"'),
@@ -67,17 +81,77 @@ def bibtex_entry(cff: dict[str, Any]) -> str:
     return f"@misc{{{key},\n{body}\n}}"
 
 
-def site_metadata(root: Path) -> dict[str, Any]:
-    """``hw5ref_version`` and ``citation`` (CITATION.cff with ``year`` and ``bibtex``)."""
+def versioned_url(site_url: str, version: str) -> str:
+    """``site_url`` (the site's root, as in mkdocs.yml) joined with ``<version>/``: the address
+    at which ``tools/deploy.py`` publishes this version. A ``site_url`` that already ends in the
+    version (the deploy sets it so for the version's build) is returned as it is."""
+    root = site_url.rstrip("/")
+    if root.endswith("/" + version):
+        return root + "/"
+    return f"{root}/{version}/"
+
+
+def site_metadata(root: Path, site_url: str | None = None) -> dict[str, Any]:
+    """``hw5ref_version``; with ``site_url``, ``versioned_url`` (this version's address) and
+    ``unversioned_url`` (the site's root, which leads to the latest version); ``citation``
+    (CITATION.cff with ``year`` and ``bibtex``)."""
     import yaml
 
     import hw5ref
 
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    version = hw5ref.__version__
+    here = versioned_url(site_url, version) if site_url else None
     return {
-        "hw5ref_version": hw5ref.__version__,
+        "hw5ref_version": version,
+        "versioned_url": here,
+        "unversioned_url": here[: -len(version) - 1] if here else None,
         "citation": {**cff, "year": str(cff["date-released"])[:4], "bibtex": bibtex_entry(cff)},
     }
+
+
+def pin_build_date(root: Path) -> str | None:
+    """Set ``SOURCE_DATE_EPOCH`` to the commit time of ``root``'s ``HEAD`` unless it is set
+    already (by the caller, or by ``tools/deploy.py`` to the release commit's time); returns
+    the value in force, None when ``root`` is not the top of a git checkout (MkDocs then uses
+    the current time). MkDocs reads it for every page's ``update_date`` (sitemap ``lastmod``)
+    and the ``sitemap.xml.gz`` timestamp."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+
+    def git(*args: str) -> str | None:
+        try:
+            proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                                  text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    top = git("rev-parse", "--show-toplevel")
+    if top is None or Path(top).resolve() != root.resolve():
+        return None
+    epoch = git("log", "-1", "--format=%ct", "HEAD")
+    if not epoch or not epoch.isdigit():
+        return None
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    return epoch
+
+
+#: Plugin loggers whose INFO lines only report routine work (dozens per build and per rebuild
+#: in ``mkdocs serve``); their warnings and errors still show.
+CHATTY_LOGGERS = (
+    "mkdocs.plugins.mkdocs_jupyter",  # "Cache hit: ...", "Copied jupyter file: ..."
+    "mkdocs.mkdocs-jupyter",  # "Converting notebook (execute=False): ..."
+    "mkdocs.plugins.mkdocs_macros",  # "[macros] - Found local Python module ...", per page
+)
+
+
+def quiet_plugin_logs() -> None:
+    """Raise :data:`CHATTY_LOGGERS` to WARNING, unless MkDocs runs verbose (``-v``)."""
+    if logging.getLogger("mkdocs").getEffectiveLevel() <= logging.DEBUG:
+        return
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def bytecode_cache(root: Path) -> FileSystemBytecodeCache:

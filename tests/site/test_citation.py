@@ -102,6 +102,8 @@ def test_cff_schema_requires_each_required_key() -> None:
 def test_one_version_everywhere() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["version"] == hw5ref.__version__ == str(load_cff()["version"])
+    # the url is this version's own address, where tools/deploy.py publishes it
+    assert load_cff()["url"] == f"https://hw5ref.github.io/hw5ref/{hw5ref.__version__}/"
 
 
 def test_footer_shows_the_package_version(built_site: Path) -> None:
