@@ -7,13 +7,15 @@
 answer, as Markdown or, with ``--json``, as JSON with stable keys; ``--no-answer`` leaves the
 answer out of either. ``check`` grades ANSWER for a sub-part (1b, 1c, 2b, 3a, 3b, 4a, 4b, 4c,
 4d) of the original problem, or of the variant with that seed, and says what is wrong. ANSWER
-notations: see :mod:`hw5ref.reader`. An ANSWER that starts with ``-`` is read as an answer,
-not an option (``--`` before it is accepted too).
+notations: see :mod:`hw5ref.reader`. Options may come anywhere after the command; an argument
+that starts with ``-`` but is no option (``-1,3``, ``-``) is read as PART or ANSWER, and
+everything after ``--`` is too. An unknown ``--word`` is reported as an unknown option.
 
 Exit status: 0 = printed / correct, 1 = wrong answer, 2 = usage error or malformed answer
-(with a one-line message on standard error). No input gives a traceback. Output that the
-terminal cannot encode (a Windows console, a redirect under a legacy locale) is written with
-ASCII spellings (``x`` for ``×``, ``->`` for ``→``, ``gamma`` for ``γ``).
+(with a one-line message on standard error, and nothing on standard output). No input gives a
+traceback (an unexpected internal error is reported in one line, with status 2). Output that
+the terminal cannot encode (a Windows console, a redirect under a legacy locale) is written
+with ASCII spellings (``x`` for ``×``, ``->`` for ``→``, ``gamma`` for ``γ``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import json
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from hw5ref import __version__, checker, parts, variants
 
@@ -37,7 +39,15 @@ EXIT_MALFORMED = 2
 #: is a mistake, and huge integers slow everything that prints them.
 MAX_SEED = 2**64 - 1
 _VARIANT_CHOICES = (*variants.VARIANT_PARTS, "4a", "4b", "4c", "4d")
-_OPTIONS = {"--seed", "--json", "--no-answer", "--help", "-h", "--version"}
+#: Each command's options (True: takes a value) and positional arguments.
+_COMMANDS: dict[str, tuple[dict[str, bool], tuple[str, ...]]] = {
+    "variant": ({"--seed": True, "--json": False, "--no-answer": False, "--help": False,
+                 "-h": False}, ("PART",)),
+    "check": ({"--seed": True, "--json": False, "--help": False, "-h": False},
+              ("PART", "ANSWER")),
+}
+_TOP_OPTIONS = ("-h", "--help", "--version")
+_ANSWER_PLACEHOLDER = "ANSWER"  # what argparse sees in place of the answer (kept aside)
 _ASCII = {"×": "x", "→": "->", "←": "<-", "−": "-", "–": "-", "—": "-", "…": "...", "≈": "~",
           "≤": "<=", "≥": ">=", "≠": "!=", "·": "*", "γ": "gamma", "β": "beta", "Γ": "Gamma",
           "λ": "lambda", "α": "alpha", "μ": "mu", "σ": "sigma", "∂": "d", "√": "sqrt",
@@ -61,16 +71,21 @@ def _part_type(allowed: Sequence[str]) -> Callable[[str], str]:
             return parts.normalize(text, allowed)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"unknown part {text[:40]!r}; choose one of {', '.join(allowed)}") from None
+                f"unknown part {_shown(text)}; choose one of {', '.join(allowed)}") from None
 
     return parse
 
 
+def _shown(text: str) -> str:
+    """``text`` quoted for a message: repr (escapes, one line), at most 40 characters."""
+    return repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
+
+
 def _seed(text: str) -> int:
-    digits = text.strip()
+    digits = text.strip().lstrip("0") or "0"
     if not digits.isascii() or not digits.isdigit() or len(digits) > 20:
         raise argparse.ArgumentTypeError(
-            f"seed must be a whole number from 0 to {MAX_SEED}, got {text[:40]!r}")
+            f"seed must be a whole number from 0 to {MAX_SEED}, got {_shown(text)}")
     value = int(digits)
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(f"seed must be at most {MAX_SEED}, got {digits}")
@@ -80,14 +95,16 @@ def _seed(text: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hw5ref",
+        allow_abbrev=False,
         description="Fresh HW5 problem variants with verified answers, and an answer checker.",
         epilog="Exit status: 0 printed/correct, 1 wrong answer, 2 usage error or malformed answer.",
     )
     parser.add_argument("--version", action="version", version=f"hw5ref {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=_Parser)
+    sub_options: dict[str, Any] = {"allow_abbrev": False}
     var = sub.add_parser(
-        "variant",
+        "variant", **sub_options,
         help="print a new instance of a sub-part with its answer",
         description="Print a new instance of a sub-part, with its verified answer. The same "
         "seed always gives the same instance; 3a and 3b share the layer, 4 covers 4(a)-4(d).",
@@ -100,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     var.add_argument("--no-answer", action="store_true",
                      help="leave the answer out (for handing out), in Markdown or JSON")
     chk = sub.add_parser(
-        "check",
+        "check", **sub_options,
         help="grade an answer and say what is wrong",
         description="Grade ANSWER for a sub-part of the original problem (no --seed) or of "
         "the variant with --seed N. Numbers (3, -1.5, 2/3), vectors (2,-1,3 or [2 -1 3]), "
@@ -116,31 +133,56 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _answers_are_positional(argv: list[str]) -> list[str]:
-    """Put ``--`` before a ``check`` ANSWER that starts with ``-`` (such as ``-1,3``), so that
-    argparse reads it as the answer whatever it contains; an unknown ``--word`` stays an
-    option, and is reported as one."""
-    if "check" not in argv or "--" in argv:
-        return argv
-    start = argv.index("check") + 1
-    out = argv[:start]
-    positional = 0
-    i = start
-    while i < len(argv):
-        token = argv[i]
-        if token in _OPTIONS or (token.startswith("--") and len(token) > 2):
-            out.append(token)
-            if token == "--seed" and i + 1 < len(argv):
-                out.append(argv[i + 1])
-                i += 1
-        elif token.startswith("-") and positional == 1:
-            out += ["--", *argv[i:]]  # the answer, and anything after it, positional
-            return out
+def _arrange(argv: list[str]) -> tuple[list[str], str | None]:
+    """``argv`` rearranged for argparse, and the ``check`` ANSWER, kept apart.
+
+    Options may come anywhere after the command; any other argument (also one that starts
+    with ``-``, such as ``-1,3``, and everything after ``--``) is positional.  argparse then
+    sees ``COMMAND OPTIONS -- PART [ANSWER]`` with the answer replaced by a placeholder, so
+    that no answer, however it is spelled, is ever read as an option.  Raises UsageError for an
+    option before the command, an unknown option, and a positional argument too many.
+    """
+    for i, token in enumerate(argv):
+        if token in _TOP_OPTIONS:
+            return argv, None  # argparse prints the help or the version
+        if token.startswith("-") and token != "-":
+            raise UsageError(f"unknown option {_shown(token)}; start with a command: variant "
+                             "or check")
+        command, rest = token, argv[i + 1:]
+        break
+    else:
+        return argv, None  # no command: argparse says it is required
+    if command not in _COMMANDS:
+        return argv, None  # argparse: invalid choice
+    options, names = _COMMANDS[command]
+    arranged: list[str] = []
+    positional: list[str] = []
+    tokens = iter(rest)
+    for token in tokens:
+        name, equals, _ = token.partition("=")
+        if token == "--":
+            positional += tokens
+        elif name in options:
+            if options[name] and not equals:  # --seed N, whatever N looks like
+                value = next(tokens, None)
+                arranged.append(token if value is None else f"{token}={value}")
+            else:
+                arranged.append(token)
+        elif token.startswith("--") and token[2:3].isalpha():
+            listed = ", ".join(o + (" N" if v else "") for o, v in options.items() if o != "-h")
+            raise UsageError(f"unknown option {_shown(token)} for {command}; its options are "
+                             f"{listed}")
         else:
-            positional += 1
-            out.append(token)
-        i += 1
-    return out
+            positional.append(token)
+    if len(positional) > len(names):
+        extra = " ".join(_shown(t) for t in positional[len(names):])
+        hint = "; quote an answer with spaces, as in '2 -1 3'" if command == "check" else ""
+        raise UsageError(f"{command} takes {' and '.join(names)}, got more arguments: {extra}"
+                         f"{hint}")
+    answer = positional[1] if command == "check" and len(positional) == 2 else None
+    if answer is not None:
+        positional[1] = _ANSWER_PLACEHOLDER
+    return [command, *arranged, "--", *positional], answer
 
 
 def _ascii(text: str) -> str:
@@ -162,21 +204,16 @@ def _dump(data: object) -> str:
 
 
 def _run(argv: list[str]) -> int:
-    args = _parser().parse_args(_answers_are_positional(argv))
+    arranged, answer = _arrange(argv)
+    args = _parser().parse_args(arranged)
     if args.command == "variant":
         problem = variants.variant(args.part, args.seed)
         if args.json:
-            data = problem.to_dict()
-            if args.no_answer:
-                for key in ("answer", "checks", "solution"):
-                    del data[key]
-            _write(sys.stdout, _dump(data))
+            _write(sys.stdout, _dump(problem.to_dict(show_answer=not args.no_answer)))
         else:
             _write(sys.stdout, problem.to_markdown(show_answer=not args.no_answer))
         return EXIT_OK
-    answer = args.answer
-    if isinstance(answer, list):  # argparse keeps a lone "--" after "--" as a list
-        answer = " ".join(answer)
+    assert answer is not None  # argparse requires ANSWER, and _arrange kept it
     verdict = checker.check(args.part, answer, args.seed)
     _write(sys.stdout, _dump(verdict.to_dict()) if args.json else verdict.render())
     return EXIT_OK if verdict.correct else EXIT_WRONG
@@ -190,18 +227,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in args if not a.startswith("-")), None)  # the command, if any
+    command = first if first in _COMMANDS else None
     try:
         return _run(args)
     except SystemExit as exc:  # --help and --version print and exit with status 0
         return exc.code if isinstance(exc.code, int) else EXIT_MALFORMED
     except UsageError as exc:
-        message = " ".join(str(exc).split())
-        _write(sys.stderr, f"hw5ref: error: {message} (see hw5ref --help)\n")
+        helps = f"hw5ref {command} --help" if command else "hw5ref --help"
+        _write(sys.stderr, f"hw5ref: error: {_one_line(exc)} (see {helps})\n")
         return EXIT_MALFORMED
     except ValueError as exc:  # a malformed answer (ReadError) or a wrong shape
-        message = " ".join(str(exc).split())
-        _write(sys.stderr, f"hw5ref check: error: {message}\n")
+        _write(sys.stderr, f"hw5ref{' ' + command if command else ''}: error: {_one_line(exc)}\n")
         return EXIT_MALFORMED
+    except Exception as exc:  # a bug: still one line, never a traceback
+        _write(sys.stderr, f"hw5ref: internal error ({type(exc).__name__}: {_one_line(exc)}); "
+                           "please report the command line\n")
+        return EXIT_MALFORMED
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:2000]
 
 
 if __name__ == "__main__":

@@ -4,6 +4,12 @@ Each helper either returns a clean value or raises ``TypeError``/``ValueError`` 
 starts with the argument's name and says what was expected, so a caller never sees a bare
 numpy traceback.
 
+Limits, the same for every public function: an array read or created has at most
+:data:`MAX_ELEMENTS` (10 million) entries and one call does at most :data:`MAX_WORK` (10**9)
+multiply-adds, so an absurd size (``padding=10**9``) is refused up front instead of allocating
+gigabytes or running for hours; a result or intermediate that overflows float64 is a
+``ValueError`` naming the arguments (:func:`finite_result`), never a silent inf or NaN.
+
 >>> real_array([[1, 2], [3, 4]], "x", ndim=2).dtype
 dtype('float64')
 >>> integer(0, "stride", 1)
@@ -15,14 +21,59 @@ ValueError: stride must be an integer >= 1, got 0
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, Final, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+_Value = TypeVar("_Value", float, FloatArray)
 
-__all__ = ["FloatArray", "flag", "integer", "pair", "probability", "real_array", "real_scalar"]
+# check_entries, check_work and finite_result (counts and results, not arguments) are helpers
+# of the other modules, not listed here.
+__all__ = ["MAX_ELEMENTS", "MAX_WORK", "FloatArray", "flag", "integer", "pair", "probability",
+           "real_array", "real_scalar"]
+
+#: Most entries of any array a function reads (its float64 copy) or creates: 10 million.
+MAX_ELEMENTS: Final = 10_000_000
+#: Most multiply-adds (or comparable steps) one call may take: 10**9, about a second.
+MAX_WORK: Final = 1_000_000_000
+
+
+def check_entries(count: int, subject: str, what: str) -> None:
+    """Raise ``ValueError`` unless an array of ``count`` entries stays within MAX_ELEMENTS.
+
+    ``subject`` starts the message with the argument to blame, ``what`` names the array.
+
+    >>> check_entries(2 * 10**9, "padding is too large", "the input")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: padding is too large: the input would have 2,000,000,000 entries; at most ...
+    """
+    if count > MAX_ELEMENTS:
+        raise ValueError(f"{subject}: {what} would have {count:,} entries; at most "
+                         f"{MAX_ELEMENTS:,} are allowed")
+
+
+def check_work(count: int, subject: str, what: str) -> None:
+    """Raise ``ValueError`` unless ``count`` multiply-adds stay within MAX_WORK."""
+    if count > MAX_WORK:
+        raise ValueError(f"{subject}: {what} would take {count:,} multiply-adds; at most "
+                         f"{MAX_WORK:,} are allowed")
+
+
+def finite_result(value: _Value, subject: str, what: str) -> _Value:
+    """Return ``value`` (a float or an array) if every entry is finite, else raise ``ValueError``
+    saying that ``what`` overflows float64; ``subject`` names the arguments (``"x and w are"``).
+
+    >>> finite_result(float("inf"), "X, y and w are", "the loss")
+    Traceback (most recent call last):
+    ...
+    ValueError: X, y and w are too large: the loss overflows float64 (beyond 1.8e308)
+    """
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{subject} too large: {what} overflows float64 (beyond 1.8e308)")
+    return value
 
 
 def real_array(value: Any, name: str, ndim: int | tuple[int, ...] | None = None) -> FloatArray:
@@ -30,7 +81,7 @@ def real_array(value: Any, name: str, ndim: int | tuple[int, ...] | None = None)
 
     Raises ``TypeError`` for non-numeric input (strings, objects, complex, booleans) and
     ``ValueError`` for a ragged nested list, a wrong number of dimensions, an empty array,
-    NaN or infinity.
+    more than :data:`MAX_ELEMENTS` entries, NaN or infinity.
 
     >>> real_array([1, 2], "w", ndim=1).tolist()
     [1.0, 2.0]
@@ -53,7 +104,10 @@ def real_array(value: Any, name: str, ndim: int | tuple[int, ...] | None = None)
         np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)
     ):
         raise TypeError(f"{name} must contain real numbers, got dtype {raw.dtype}")
-    arr = raw.astype(np.float64)
+    if raw.size > MAX_ELEMENTS:  # before the float64 copy
+        raise ValueError(f"{name} has {raw.size:,} entries; at most {MAX_ELEMENTS:,} are allowed")
+    with np.errstate(over="ignore"):  # float128 beyond float64, or huge ints: inf, refused below
+        arr = raw.astype(np.float64)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:
@@ -78,7 +132,10 @@ def real_scalar(value: Any, name: str) -> float:
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    out = float(value)
+    try:
+        out = float(value)
+    except OverflowError:  # an int or Fraction beyond float64
+        raise ValueError(f"{name} must be finite, got a number too large for float64") from None
     if not np.isfinite(out):
         raise ValueError(f"{name} must be finite, got {out}")
     return out

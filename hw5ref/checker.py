@@ -18,6 +18,7 @@ Malformed answers raise :class:`hw5ref.reader.ReadError` (unreadable) or
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -176,12 +177,16 @@ def _check_1b(problem: Problem, parsed: Reading) -> Verdict:
     x, y = _arr(problem.data["x"]), _arr(problem.data["y"])
     extra: list[str] = []
     answer = _shaped(parsed, expected.shape, "1b")
-    produced = conv.conv1d(x, answer.values)
-    if not np.allclose(produced, y):
-        extra.append(
-            f"with your filter the layer outputs [{', '.join(_fmt(v) for v in produced)}], "
-            f"not y = [{', '.join(_fmt(v) for v in y)}]"
-        )
+    try:
+        produced = conv.conv1d(x, answer.values)
+    except ValueError:  # a filter so large that the output overflows
+        extra.append("with your filter the layer's output overflows float64")
+    else:
+        if not np.allclose(produced, y):
+            extra.append(
+                f"with your filter the layer outputs [{', '.join(_fmt(v) for v in produced)}], "
+                f"not y = [{', '.join(_fmt(v) for v in y)}]"
+            )
     mistakes = [(expected[::-1].copy(),
                  "your filter is the answer reversed: that would be a flipped (signal-processing) "
                  "convolution; the layer here slides the filter without flipping it")]
@@ -222,12 +227,16 @@ def _check_2b(problem: Problem, parsed: Reading) -> Verdict:
 
 def _verdict_sum_mismatch(part: str, seed: int | None, parsed: Reading) -> Verdict | None:
     if parsed.stated_total and parsed.terms:
-        total = sum(parsed.terms)
-        if abs(total - float(parsed.values)) > sum(parsed.term_tolerances) + float(
+        try:  # exact, and raises for an intermediate overflow
+            total = math.fsum(parsed.terms)
+        except OverflowError:
+            total = math.inf
+        if not abs(total - float(parsed.values)) <= math.fsum(parsed.term_tolerances) + float(
             parsed.tolerances
         ):
+            added = _fmt(total) if math.isfinite(total) else "more than 1.8e308"
             return Verdict(part, seed, False, "the terms do not add up to the stated total",
-                           (f"your terms add to {_fmt(total)}, not {_fmt(float(parsed.values))}",))
+                           (f"your terms add to {added}, not {_fmt(float(parsed.values))}",))
     return None
 
 

@@ -15,16 +15,33 @@ input length ``n``, i.e. when ``S`` divides ``n + 2P - k``.  Otherwise the adjoi
 ``n - r`` entries (PyTorch's ``output_padding`` supplies the missing ones).
 
 Argument errors raise ``TypeError``/``ValueError`` whose message starts with the argument's name.
+
+Limits (``ValueError`` naming the argument, raised before anything is allocated): every array a
+function reads or creates -- the padded input, the output, the scatter grid of a transposed
+convolution, the window matrix -- has at most 10 million entries (``MAX_ELEMENTS``), and one
+call does at most 10**9 multiply-adds (``MAX_WORK``); so ``padding=10**9`` or ``stride=10**9``
+is refused at once.  A result that overflows float64 is a ``ValueError`` too.  The two length
+formulas compute with any size.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from hw5ref._validate import FloatArray, integer, pair, real_array
+from hw5ref._validate import (
+    MAX_ELEMENTS,
+    FloatArray,
+    check_entries,
+    check_work,
+    finite_result,
+    integer,
+    pair,
+    real_array,
+)
 
 __all__ = [
     "conv1d",
@@ -91,6 +108,32 @@ def _check_filter_fits(
             )
 
 
+def _padded_entries(shape: tuple[int, ...], padding: tuple[int, ...], lead: int = 1) -> None:
+    """Refuse a padded input of more than MAX_ELEMENTS entries (``lead``: batch x channels)."""
+    count = lead
+    for n, p in zip(shape, padding, strict=True):
+        count *= n + 2 * p
+    check_entries(count, "padding is too large", "the padded input")
+
+
+def _conv_cost(outputs: int, taps: int) -> None:
+    """Refuse an output of more than MAX_ELEMENTS entries or more than MAX_WORK multiply-adds."""
+    check_entries(outputs, "x and w are too large", "the output")
+    check_work(outputs * taps, "x and w are too large", "the convolution")
+
+
+def _scatter_cost(full: tuple[int, ...], unstrided: tuple[int, ...], inputs: int, taps: int
+                  ) -> None:
+    """Refuse a transposed convolution whose scatter grid (before cropping) or work is absurd;
+    blame the stride when the grid would be small with stride 1."""
+    count = small = 1
+    for n, m in zip(full, unstrided, strict=True):
+        count, small = count * n, small * m
+    blame = "stride is too large" if small <= MAX_ELEMENTS else "x and w are too large"
+    check_entries(count, blame, "the scatter grid of the transposed convolution")
+    check_work(inputs * taps, "x and w are too large", "the transposed convolution")
+
+
 def conv1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
     """1-D convolution (cross-correlation, no flip).
 
@@ -107,10 +150,14 @@ def conv1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
     s = integer(stride, "stride", 1)
     p = integer(padding, "padding", 0)
     _check_filter_fits(x.shape, w.shape, (p,))
-    xp = np.pad(x, p)
+    _padded_entries(x.shape, (p,))
     k = w.shape[0]
-    m = (xp.shape[0] - k) // s + 1
-    return np.array([xp[i * s : i * s + k] @ w for i in range(m)], dtype=np.float64)
+    m = (x.shape[0] + 2 * p - k) // s + 1
+    _conv_cost(m, k)
+    windows = sliding_window_view(np.pad(x, p), k)[::s]
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = np.einsum("ik,k->i", windows, w)
+    return finite_result(out, "x and w are", "the convolution")
 
 
 def conv2d(
@@ -130,15 +177,14 @@ def conv2d(
     sh, sw = pair(stride, "stride", 1)
     ph, pw = pair(padding, "padding", 0)
     _check_filter_fits(x.shape, w.shape, (ph, pw))
-    xp = np.pad(x, ((ph, ph), (pw, pw)))
+    _padded_entries(x.shape, (ph, pw))
     kh, kw = w.shape
-    ho = (xp.shape[0] - kh) // sh + 1
-    wo = (xp.shape[1] - kw) // sw + 1
-    out = np.empty((ho, wo), dtype=np.float64)
-    for i in range(ho):
-        for j in range(wo):
-            out[i, j] = np.sum(xp[i * sh : i * sh + kh, j * sw : j * sw + kw] * w)
-    return out
+    ho = (x.shape[0] + 2 * ph - kh) // sh + 1
+    wo = (x.shape[1] + 2 * pw - kw) // sw + 1
+    _conv_cost(ho * wo, kh * kw)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = np.einsum("hwab,ab->hw", _windows(x, kh, kw, (sh, sw), (ph, pw)), w)
+    return finite_result(out, "x and w are", "the convolution")
 
 
 def conv_transpose1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
@@ -157,10 +203,17 @@ def conv_transpose1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> Float
     p = integer(padding, "padding", 0)
     n, k = x.shape[0], w.shape[0]
     conv_transpose_output_length(n, k, s, p)
+    _scatter_cost(((n - 1) * s + k,), (n - 1 + k,), n, k)
     full = np.zeros((n - 1) * s + k, dtype=np.float64)
-    for i in range(n):
-        full[i * s : i * s + k] += x[i] * w
-    return full[p : full.shape[0] - p]
+    with np.errstate(over="ignore", invalid="ignore"):
+        if n <= k:  # loop over whichever is shorter: inputs or filter taps
+            for i in range(n):
+                full[i * s : i * s + k] += x[i] * w
+        else:
+            for t in range(k):
+                full[t : t + (n - 1) * s + 1 : s] += w[t] * x
+    out: FloatArray = full[p : full.shape[0] - p]
+    return finite_result(out, "x and w are", "the transposed convolution")
 
 
 def conv_transpose2d(
@@ -183,11 +236,21 @@ def conv_transpose2d(
     (h, wd), (kh, kw) = x.shape, w.shape
     conv_transpose_output_length(h, kh, sh, ph)
     conv_transpose_output_length(wd, kw, sw, pw)
-    full = np.zeros(((h - 1) * sh + kh, (wd - 1) * sw + kw), dtype=np.float64)
-    for i in range(h):
-        for j in range(wd):
-            full[i * sh : i * sh + kh, j * sw : j * sw + kw] += x[i, j] * w
-    return full[ph : full.shape[0] - ph, pw : full.shape[1] - pw]
+    shape = ((h - 1) * sh + kh, (wd - 1) * sw + kw)
+    _scatter_cost(shape, (h - 1 + kh, wd - 1 + kw), h * wd, kh * kw)
+    full = np.zeros(shape, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if h * wd <= kh * kw:  # loop over whichever is smaller: inputs or filter taps
+            for i in range(h):
+                for j in range(wd):
+                    full[i * sh : i * sh + kh, j * sw : j * sw + kw] += x[i, j] * w
+        else:
+            for a in range(kh):
+                for b in range(kw):
+                    full[a : a + (h - 1) * sh + 1 : sh, b : b + (wd - 1) * sw + 1 : sw] += (
+                        w[a, b] * x)
+    out: FloatArray = full[ph : shape[0] - ph, pw : shape[1] - pw]
+    return finite_result(out, "x and w are", "the transposed convolution")
 
 
 def conv1d_matrix(x: Any, size: int, stride: int = 1, padding: int = 0) -> FloatArray:
@@ -203,9 +266,11 @@ def conv1d_matrix(x: Any, size: int, stride: int = 1, padding: int = 0) -> Float
     s = integer(stride, "stride", 1)
     p = integer(padding, "padding", 0)
     _check_filter_fits(x.shape, (k,), (p,), name="size")
-    xp = np.pad(x, p)
-    m = (xp.shape[0] - k) // s + 1
-    return np.stack([xp[i * s : i * s + k] for i in range(m)]).astype(np.float64)
+    _padded_entries(x.shape, (p,))
+    m = (x.shape[0] + 2 * p - k) // s + 1
+    check_entries(m * k, "x and size are too large", f"the ({m}, {k}) window matrix")
+    out: FloatArray = np.array(sliding_window_view(np.pad(x, p), k)[::s], dtype=np.float64)
+    return out
 
 
 def recover_filter(x: Any, y: Any, size: int, stride: int = 1, padding: int = 0) -> FloatArray:
@@ -226,29 +291,45 @@ def recover_filter(x: Any, y: Any, size: int, stride: int = 1, padding: int = 0)
             f"(for len(x)={len(np.atleast_1d(x))}, size={size}, stride={stride}, "
             f"padding={padding}), got {y.shape[0]}"
         )
-    w, _, rank, _ = np.linalg.lstsq(a, y, rcond=None)
-    # Least squares is backward stable, so for a consistent system |A w - y| is at most a few
-    # ulps of |A| |w| (plus |y|), whatever the conditioning of A.
-    scale = float(np.abs(a).max()) * float(np.abs(w).max(initial=0.0)) + float(np.abs(y).max())
-    tol = 1e-9 * scale
+    m, k = a.shape
+    check_work(m * k * min(m, k), "x and size are too large", "solving for the filter")
+    # Solve in units of powers of two near max|x| and max|y| (exact rescalings), so no
+    # intermediate overflows whatever the magnitudes: w = w_s * (y_unit / x_unit).
+    x_unit, y_unit = _unit(a), _unit(y)
+    a_s, y_s = a / x_unit, y / y_unit
+    with np.errstate(over="ignore", invalid="ignore"):
+        w_s, _, rank, _ = np.linalg.lstsq(a_s, y_s, rcond=None)
+        # Least squares is backward stable, so for a consistent system |A w - y| is at most a
+        # few ulps of |A| |w| (plus |y|), whatever the conditioning of A.
+        tol = 1e-9 * (float(np.abs(a_s).max()) * float(np.abs(w_s).max(initial=0.0))
+                      + float(np.abs(y_s).max()))
 
-    def solves(v: FloatArray) -> bool:
-        return bool(np.allclose(a @ v, y, rtol=0.0, atol=tol))
+        def solves(v_s: FloatArray) -> bool:
+            return bool(np.allclose(a_s @ v_s, y_s, rtol=0.0, atol=tol))
 
-    if not solves(w):
-        raise ValueError(
-            "no filter of this size maps x to y: the linear system A w = y is inconsistent"
-        )
-    if rank < a.shape[1]:
-        raise ValueError(
-            f"more than one filter maps x to y: the system has rank {rank} < filter size "
-            f"{a.shape[1]}, so the filter is not determined"
-        )
-    # Snap entries within 1e-9 of an integer (so [2, -1, 3] prints exactly), but only if the
-    # snapped filter still solves the system: a filter of scale 1e-12 must not become zeros.
-    rounded = np.round(w)
-    snapped: FloatArray = np.where(np.abs(w - rounded) < 1e-9, rounded, w).astype(np.float64)
-    return snapped if solves(snapped) else w.astype(np.float64)
+        if not (np.isfinite(tol) and solves(w_s)):
+            raise ValueError(
+                "no filter of this size maps x to y: the linear system A w = y is inconsistent"
+            )
+        if rank < k:
+            raise ValueError(
+                f"more than one filter maps x to y: the system has rank {rank} < filter size "
+                f"{k}, so the filter is not determined"
+            )
+        w = w_s * (y_unit / x_unit)
+        if not np.all(np.isfinite(w)):
+            raise ValueError("y is too large for x: the filter overflows float64 (beyond 1.8e308)")
+        # Snap entries within 1e-9 of an integer (so [2, -1, 3] prints exactly), but only if the
+        # snapped filter still solves the system: a filter of scale 1e-12 must not become zeros.
+        rounded = np.round(w)
+        snapped: FloatArray = np.where(np.abs(w - rounded) < 1e-9, rounded, w).astype(np.float64)
+        return snapped if solves(snapped * (x_unit / y_unit)) else w.astype(np.float64)
+
+
+def _unit(v: FloatArray) -> float:
+    """A power of two at least half of max|v| (1 for zeros): dividing by it is exact."""
+    peak = float(np.abs(v).max())
+    return 1.0 if peak == 0 else math.ldexp(1.0, math.frexp(peak)[1] - 1)
 
 
 def _windows(
@@ -260,6 +341,16 @@ def _windows(
     view = sliding_window_view(np.pad(x, pad), (kh, kw), axis=(-2, -1))
     out: FloatArray = view[..., ::sh, ::sw, :, :]
     return out
+
+
+def _stack_cost(shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple[int, int],
+                padding: tuple[int, int]) -> tuple[int, int, int, int]:
+    """Refuse an absurd padded (N, C, H, W) stack; return N, C and the output size Ho, Wo."""
+    n, c, h, w = shape
+    _padded_entries((h, w), padding, lead=n * c)
+    ho = (h + 2 * padding[0] - kernel[0]) // stride[0] + 1
+    wo = (w + 2 * padding[1] - kernel[1]) // stride[1] + 1
+    return n, c, ho, wo
 
 
 def _image_stack(x: Any) -> tuple[FloatArray, bool]:
@@ -293,7 +384,11 @@ def conv2d_multi(
     p = pair(padding, "padding", 0)
     kh, kw = w.shape[2:]
     _check_filter_fits(xs.shape[2:], (kh, kw), p)
-    out: FloatArray = np.einsum("nchwab,ocab->nohw", _windows(xs, kh, kw, s, p), w)
+    n, c, ho, wo = _stack_cost(xs.shape, (kh, kw), s, p)
+    _conv_cost(n * w.shape[0] * ho * wo, c * kh * kw)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = np.einsum("nchwab,ocab->nohw", _windows(xs, kh, kw, s, p), w)
+    finite_result(out, "x and w are", "the convolution")
     return out[0] if single else out
 
 
@@ -320,5 +415,9 @@ def depthwise_conv2d(
     p = pair(padding, "padding", 0)
     kh, kw = w.shape[1:]
     _check_filter_fits(xs.shape[2:], (kh, kw), p)
-    out: FloatArray = np.einsum("nchwab,cab->nchw", _windows(xs, kh, kw, s, p), w)
+    n, c, ho, wo = _stack_cost(xs.shape, (kh, kw), s, p)
+    _conv_cost(n * c * ho * wo, kh * kw)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = np.einsum("nchwab,cab->nchw", _windows(xs, kh, kw, s, p), w)
+    finite_result(out, "x and w are", "the convolution")
     return out[0] if single else out

@@ -27,13 +27,25 @@ from typing import Any
 
 import numpy as np
 
-from hw5ref._validate import FloatArray, probability, real_array, regression_data
+from hw5ref._validate import (
+    FloatArray,
+    check_entries,
+    check_work,
+    finite_result,
+    probability,
+    real_array,
+    regression_data,
+)
 from hw5ref.dropout import MAX_MASK_ENTRIES, masks
 
 __all__ = [
-    "DROPOUT_DERIVATION", "MAX_MASK_ENTRIES", "Elimination", "Step", "eliminate", "evaluate",
-    "evaluate_all",
+    "DROPOUT_DERIVATION", "MAX_ELIMINATION_SIZE", "MAX_MASK_ENTRIES", "Elimination", "Step",
+    "eliminate", "evaluate", "evaluate_all",
 ]
+
+#: Largest system :func:`eliminate` solves: exact fractions grow with every step (a 20 x 20
+#: system of arbitrary floats takes about half a second, 32 x 32 several seconds).
+MAX_ELIMINATION_SIZE = 20
 
 LineFunction = Callable[[FloatArray, FloatArray, FloatArray, float], Any]
 
@@ -178,7 +190,9 @@ DROPOUT_DERIVATION: tuple[Step, ...] = (
 
 def evaluate(step: Step, X: Any, y: Any, w: Any, p: float) -> float:
     """Value of one line's expression for data ``X`` (n, d), ``y`` (n,), ``w`` (d,), keep
-    probability ``p`` in (0, 1].
+    probability ``p`` in (0, 1].  Lines with an expectation enumerate masks (``n*d <= 16``);
+    the others form (d, d) matrices (at most 10 million entries, ``n*d*d`` at most 10**9
+    multiply-adds).  ``ValueError`` if the value overflows float64.
 
     >>> evaluate(DROPOUT_DERIVATION[-1], [[1.0]], [1.0], [1.0], 0.5)  # (1-1/2)^2 + 1/4
     0.5
@@ -186,7 +200,13 @@ def evaluate(step: Step, X: Any, y: Any, w: Any, p: float) -> float:
     if not isinstance(step, Step):
         raise TypeError(f"step must be a hw5ref.derivations.Step, got {type(step).__name__}")
     X, y, w = regression_data(X, y, w)
-    return float(step.fn(X, y, w, probability(p)))
+    p = probability(p)
+    n, d = X.shape
+    check_entries(d * d, "X has too many columns", f"a line's ({d}, {d}) matrix")
+    check_work(n * d * d, "X is too large", "a line's matrix products")
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(step.fn(X, y, w, p))
+    return finite_result(value, "X, y and w are", f"the value of line {step.label!r}")
 
 
 def evaluate_all(X: Any, y: Any, w: Any, p: float) -> list[float]:
@@ -216,8 +236,9 @@ class Elimination:
 def eliminate(A: Any, y: Any) -> Elimination:
     """Solve the square system ``A w = y`` by Gaussian elimination in exact fractions.
 
-    ``A``: (n, n) with full rank, ``y``: (n,); entries are read as exact fractions (integers
-    and short decimals stay exact). ``ValueError`` if ``A`` is singular.
+    ``A``: (n, n) with full rank, ``y``: (n,), ``n`` at most :data:`MAX_ELIMINATION_SIZE`;
+    entries are read as exact fractions (integers and short decimals stay exact).
+    ``ValueError`` if ``A`` is singular.
 
     >>> e = eliminate([[1, 4, 0], [4, 0, -2], [0, -2, 3]], [-2, 2, 11])
     >>> [str(v) for v in e.solution], e.operations[0]
@@ -228,6 +249,10 @@ def eliminate(A: Any, y: Any) -> Elimination:
     n = a.shape[0]
     if a.shape != (n, n) or b.shape != (n,):
         raise ValueError(f"A must be square and y match it, got shapes {a.shape} and {b.shape}")
+    if n > MAX_ELIMINATION_SIZE:
+        raise ValueError(f"A is too large: exact elimination is limited to "
+                         f"{MAX_ELIMINATION_SIZE} x {MAX_ELIMINATION_SIZE} systems, got "
+                         f"{n} x {n}")
     rows = [[Fraction(float(v)).limit_denominator(10**9) for v in (*a[i], b[i])]
             for i in range(n)]
     operations: list[tuple[int, Fraction | None, int]] = []

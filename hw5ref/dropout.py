@@ -13,6 +13,13 @@ With ``w = p w̃`` this is the generalized ridge objective ``||y - Xw||² + ||Γ
 regression on ``X Γ⁻¹`` with λ = 1 (Q4(c)), whose columns all have the same norm (Q4(d)).
 
 Argument errors raise ``TypeError``/``ValueError`` whose message starts with the argument's name.
+
+Limits (``ValueError`` naming the argument, before anything is allocated): arrays of at most
+10 million entries, read or created (a (d, d) matrix such as Γ̃ counts ``d*d``; the sampled
+masks of :func:`monte_carlo_loss` ``samples*n*d``), at most 10**9 multiply-adds per call (a
+(d, d) solve counts ``d**3``), at most 10 million Monte Carlo ``samples`` and 16 mask entries
+to enumerate.  A loss, matrix or solution that overflows float64 is a ``ValueError`` naming
+the arguments, checked before any LAPACK call, never a silent inf or NaN.
 """
 
 from __future__ import annotations
@@ -24,7 +31,16 @@ from typing import Any
 
 import numpy as np
 
-from hw5ref._validate import FloatArray, integer, probability, real_array, regression_data
+from hw5ref._validate import (
+    FloatArray,
+    check_entries,
+    check_work,
+    finite_result,
+    integer,
+    probability,
+    real_array,
+    regression_data,
+)
 
 __all__ = [
     "MonteCarloEstimate",
@@ -46,6 +62,8 @@ __all__ = [
 
 #: Largest number of mask entries :func:`masks` enumerates (2**16 masks).
 MAX_MASK_ENTRIES = 16
+#: Most masks :func:`monte_carlo_loss` draws in one call.
+MAX_SAMPLES = 10_000_000
 
 
 def masks(shape: tuple[int, ...], p: float) -> Iterator[tuple[FloatArray, float]]:
@@ -88,14 +106,25 @@ def _xy(X: Any, y: Any) -> tuple[FloatArray, FloatArray]:
     return X, y
 
 
-def _solve_normal(lhs: FloatArray, rhs: FloatArray, blame: str) -> FloatArray:
-    """Solve the (d, d) normal equations; a singular system is the caller's argument's fault."""
+def _square_cost(X: FloatArray, owner: str = "X") -> None:
+    """Refuse a (d, d) matrix for X's d columns beyond MAX_ELEMENTS, or its products and solve
+    (about n*d*d + d**3 multiply-adds) beyond MAX_WORK; ``owner`` is the argument to blame."""
+    n, d = X.shape
+    check_entries(d * d, f"{owner} has too many columns", f"a ({d}, {d}) matrix")
+    check_work(n * d * d + d**3, f"{owner} is too large", f"the ({d}, {d}) normal equations")
+
+
+def _solve_normal(lhs: FloatArray, rhs: FloatArray, blame: str, inputs: str) -> FloatArray:
+    """Solve the (d, d) normal equations, both sides already checked finite (LAPACK must never
+    see inf or NaN); a singular system is ``blame``'s fault, an overflowing solution that of
+    ``inputs``."""
     if np.linalg.matrix_rank(lhs) < lhs.shape[0]:
         raise ValueError(
             f"{blame}: the normal equations are singular, so the minimizer is not unique"
         )
-    out: FloatArray = np.asarray(np.linalg.solve(lhs, rhs), dtype=np.float64)
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = np.asarray(np.linalg.solve(lhs, rhs), dtype=np.float64)
+    return finite_result(out, f"{inputs} are", "the minimizer")
 
 
 def column_norms(X: Any) -> FloatArray:
@@ -105,8 +134,14 @@ def column_norms(X: Any) -> FloatArray:
     [5.0, 1.0]
     """
     X = real_array(X, "X", ndim=2)
-    out: FloatArray = np.sqrt(np.sum(X * X, axis=0))
-    return out
+    # in units of a power of two near each column's largest entry: exact, and X*X cannot
+    # overflow or underflow; only a norm beyond float64 itself is refused
+    peak = np.max(np.abs(X), axis=0)
+    unit = np.where(peak > 0, np.ldexp(1.0, np.frexp(peak)[1] - 1), 1.0)
+    scaled = X / unit
+    with np.errstate(over="ignore"):
+        out: FloatArray = np.sqrt(np.sum(scaled * scaled, axis=0)) * unit
+    return finite_result(out, "X is", "a column norm")
 
 
 def tikhonov_gamma(X: Any) -> FloatArray:
@@ -115,6 +150,8 @@ def tikhonov_gamma(X: Any) -> FloatArray:
     >>> tikhonov_gamma([[3, 0], [4, 1]]).tolist()
     [[5.0, 0.0], [0.0, 1.0]]
     """
+    X = real_array(X, "X", ndim=2)
+    check_entries(X.shape[1] ** 2, "X has too many columns", "the (d, d) matrix Γ̃")
     return np.diag(column_norms(X))
 
 
@@ -128,8 +165,10 @@ def masked_loss(X: Any, y: Any, w: Any, mask: Any) -> float:
     m = real_array(mask, "mask", ndim=2)
     if m.shape != X.shape:
         raise ValueError(f"mask must have the shape of X {X.shape}, got {m.shape}")
-    r = y - (m * X) @ w
-    return float(r @ r)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = y - (m * X) @ w
+        loss = float(r @ r)
+    return finite_result(loss, "X, y, w and mask are", "the loss")
 
 
 def expected_loss(X: Any, y: Any, w: Any, p: float) -> float:
@@ -142,9 +181,12 @@ def expected_loss(X: Any, y: Any, w: Any, p: float) -> float:
     """
     X, y, w = regression_data(X, y, w)
     p = probability(p)
-    r = y - p * (X @ w)
-    gw = column_norms(X) * w
-    return float(r @ r + p * (1 - p) * (gw @ gw))
+    norms = column_norms(X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = y - p * (X @ w)
+        gw = norms * w
+        loss = float(r @ r + p * (1 - p) * (gw @ gw))
+    return finite_result(loss, "X, y and w are", "the expected loss")
 
 
 def enumerate_expected_loss(X: Any, y: Any, w: Any, p: float) -> float:
@@ -161,10 +203,11 @@ def enumerate_expected_loss(X: Any, y: Any, w: Any, p: float) -> float:
         raise ValueError(f"X has {X.size} entries; enumeration is limited to "
                          f"{MAX_MASK_ENTRIES}")
     total = 0.0
-    for mask, weight in masks(X.shape, p):
-        r = y - (mask * X) @ w
-        total += weight * float(r @ r)
-    return total
+    with np.errstate(over="ignore", invalid="ignore"):
+        for mask, weight in masks(X.shape, p):
+            r = y - (mask * X) @ w
+            total += weight * float(r @ r)
+    return finite_result(total, "X, y and w are", "the expected loss")
 
 
 @dataclass(frozen=True)
@@ -181,7 +224,8 @@ def monte_carlo_loss(
 ) -> MonteCarloEstimate:
     """Estimate ``E_R ||y - (R⊙X)w||²`` from ``samples`` random masks drawn with ``rng``.
 
-    Each mask has shape (n, d) with independent Bernoulli(p) entries.
+    Each mask has shape (n, d) with independent Bernoulli(p) entries.  ``samples`` is at most
+    :data:`MAX_SAMPLES` (10 million) and ``samples*n*d`` at most 10 million (the masks drawn).
 
     >>> est = monte_carlo_loss([[1.0]], [1.0], [1.0], 0.5, samples=4000,
     ...                        rng=np.random.default_rng(0))
@@ -191,16 +235,20 @@ def monte_carlo_loss(
     X, y, w = regression_data(X, y, w)
     p = probability(p)
     samples = integer(samples, "samples", 2)
+    if samples > MAX_SAMPLES:
+        raise ValueError(f"samples must be at most {MAX_SAMPLES:,}, got {samples:,}")
+    check_entries(samples * X.size, "samples is too large", f"the {samples:,} masks of shape "
+                                                             f"{X.shape}")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     masks = rng.random((samples, *X.shape)) < p
-    residuals = y[None, :] - np.einsum("snd,d->sn", masks * X[None], w)
-    losses = np.sum(residuals**2, axis=1)
-    return MonteCarloEstimate(
-        mean=float(losses.mean()),
-        stderr=float(losses.std(ddof=1) / np.sqrt(samples)),
-        samples=samples,
-    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        residuals = y[None, :] - np.einsum("snd,d->sn", masks * X[None], w)
+        losses = np.sum(residuals**2, axis=1)
+        mean = float(losses.mean())
+        stderr = float(losses.std(ddof=1) / np.sqrt(samples))
+    finite_result(np.array([mean, stderr]), "X, y and w are", "the sampled loss or its spread")
+    return MonteCarloEstimate(mean=mean, stderr=stderr, samples=samples)
 
 
 def inference_weights(w_tilde: Any, p: float) -> FloatArray:
@@ -225,8 +273,11 @@ def equivalent_gamma(X: Any, p: float) -> FloatArray:
     """
     X = real_array(X, "X", ndim=2)
     p = probability(p)
-    out: FloatArray = np.sqrt((1 - p) / p) * tikhonov_gamma(X)
-    return out
+    check_entries(X.shape[1] ** 2, "X has too many columns", "the (d, d) matrix Γ")
+    # sqrt(1-p)/sqrt(p), not sqrt((1-p)/p): for a tiny p the quotient would overflow first
+    with np.errstate(over="ignore"):
+        out: FloatArray = np.diag(np.sqrt(1 - p) / np.sqrt(p) * column_norms(X))
+    return finite_result(out, "X is", "Γ = sqrt((1-p)/p) Γ̃")
 
 
 def _gamma_for(X: FloatArray, gamma: Any) -> FloatArray:
@@ -250,14 +301,16 @@ def to_ridge(X: Any, gamma: Any) -> FloatArray:
     """
     X = real_array(X, "X", ndim=2)
     g = _gamma_for(X, gamma)
+    _square_cost(X, "gamma")
     if np.linalg.matrix_rank(g) < g.shape[0]:
         raise ValueError("gamma must be invertible for the change of variables w~ = gamma w")
     diagonal = np.diag(g)
-    if np.array_equal(g, np.diag(diagonal)):
-        exact: FloatArray = X / diagonal
-        return exact
-    out: FloatArray = np.linalg.solve(g.T, X.T).T
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.array_equal(g, np.diag(diagonal)):
+            out: FloatArray = X / diagonal
+        else:
+            out = np.linalg.solve(g.T, X.T).T
+    return finite_result(out, "X and gamma are", "X gamma^-1")
 
 
 def tikhonov_loss(X: Any, y: Any, w: Any, gamma: Any) -> float:
@@ -268,9 +321,11 @@ def tikhonov_loss(X: Any, y: Any, w: Any, gamma: Any) -> float:
     """
     X, y, w = regression_data(X, y, w)
     g = _gamma_for(X, gamma)
-    r = y - X @ w
-    gw = g @ w
-    return float(r @ r + gw @ gw)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = y - X @ w
+        gw = g @ w
+        loss = float(r @ r + gw @ gw)
+    return finite_result(loss, "X, y, w and gamma are", "the loss")
 
 
 def tikhonov_solution(X: Any, y: Any, gamma: Any) -> FloatArray:
@@ -283,7 +338,11 @@ def tikhonov_solution(X: Any, y: Any, gamma: Any) -> FloatArray:
     """
     X, y = _xy(X, y)
     g = _gamma_for(X, gamma)
-    return _solve_normal(X.T @ X + g.T @ g, X.T @ y, "gamma (with X)")
+    _square_cost(X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        lhs = finite_result(X.T @ X + g.T @ g, "X and gamma are", "XᵀX + ΓᵀΓ")
+        rhs = finite_result(X.T @ y, "X and y are", "Xᵀy")
+    return _solve_normal(lhs, rhs, "gamma (with X)", "X, y and gamma")
 
 
 def dropout_minimizer(X: Any, y: Any, p: float) -> FloatArray:
@@ -296,5 +355,9 @@ def dropout_minimizer(X: Any, y: Any, p: float) -> FloatArray:
     """
     X, y = _xy(X, y)
     p = probability(p)
-    g2 = np.diag(column_norms(X) ** 2)
-    return _solve_normal(p * p * (X.T @ X) + p * (1 - p) * g2, p * (X.T @ y), "X")
+    _square_cost(X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        g2 = np.diag(column_norms(X) ** 2)
+        lhs = finite_result(p * p * (X.T @ X) + p * (1 - p) * g2, "X is", "p²XᵀX + p(1-p)Γ̃²")
+        rhs = finite_result(p * (X.T @ y), "X and y are", "pXᵀy")
+    return _solve_normal(lhs, rhs, "X", "X and y")

@@ -18,10 +18,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from hw5ref._validate import FloatArray, real_array, real_scalar
+from hw5ref._validate import FloatArray, finite_result, real_array, real_scalar
 
 __all__ = [
     "AXIS_NAMES",
+    "CONSTANT_GROUP_RTOL",
     "NORMALIZATION_KINDS",
     "centered_batchnorm",
     "centered_batchnorm_backward",
@@ -60,11 +61,24 @@ def normalization_axes(kind: str) -> tuple[int, ...]:
         raise ValueError(f"kind must be one of {sorted(_AXES)}, got {kind!r}") from None
 
 
+#: With ``eps = 0`` a normalization group whose entries span at most this fraction of its largest
+#: magnitude (``max - min <= 1e-12 * max|x|``) counts as constant: rounding would dominate it.
+CONSTANT_GROUP_RTOL = 1e-12
+
+_GROUP_NAMES: dict[str, tuple[str, ...]] = {
+    "batch": ("channel",), "layer": ("sample",), "instance": ("sample", "channel"),
+}
+
+
 def normalize(x: Any, kind: str, eps: float = 1e-5) -> FloatArray:
     """Training-mode normalization without affine parameters.
 
     ``x``: shape (N, C, H, W) -> same shape, ``(x - mean) / sqrt(var + eps)`` with the mean
     and the biased variance (divide by the group size) over ``normalization_axes(kind)``.
+    Computed in units of a power of two near each group's largest magnitude, so no finite
+    ``x`` overflows.  With ``eps = 0`` a constant group (entries within
+    :data:`CONSTANT_GROUP_RTOL` of each other, relative to the largest) would divide by zero
+    and is refused; ``x`` may have at most 10 million entries.
 
     >>> x = np.arange(16.0).reshape(2, 2, 2, 2)
     >>> y = normalize(x, "layer", eps=0.0)
@@ -76,11 +90,26 @@ def normalize(x: Any, kind: str, eps: float = 1e-5) -> FloatArray:
     eps = real_scalar(eps, "eps")
     if eps < 0:
         raise ValueError(f"eps must be >= 0, got {eps}")
-    mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True)
-    if eps == 0 and np.any(var == 0):
-        raise ValueError("eps=0 with a constant normalization group divides by zero; use eps > 0")
-    out: FloatArray = (x - mean) / np.sqrt(var + eps)
+    peak = np.max(np.abs(x), axis=axes, keepdims=True)
+    # unit: a power of two between half the group's largest magnitude and all of it (1 for an
+    # all-zero group): dividing by it is exact, so the result is the same, but no intermediate
+    # overflows or underflows
+    unit = np.where(peak > 0, np.ldexp(1.0, np.frexp(peak)[1] - 1), 1.0)
+    xs = x / unit
+    if eps == 0:
+        spread = np.max(xs, axis=axes, keepdims=True) - np.min(xs, axis=axes, keepdims=True)
+        constant = spread <= CONSTANT_GROUP_RTOL * (peak / unit)
+        if np.any(constant):
+            where = np.argwhere(constant.reshape([x.shape[i] for i in range(4) if i not in axes]))
+            group = ", ".join(f"{name} {int(i) + 1}"
+                              for name, i in zip(_GROUP_NAMES[kind], where[0], strict=True))
+            raise ValueError(f"eps=0 with a constant normalization group ({group}: its entries "
+                             f"differ by at most {CONSTANT_GROUP_RTOL:g} of its largest) divides "
+                             "by zero; use eps > 0")
+    mean = xs.mean(axis=axes, keepdims=True)
+    var = xs.var(axis=axes, keepdims=True)
+    with np.errstate(over="ignore"):  # eps / unit**2 for a tiny group: inf, so the output is 0
+        out: FloatArray = (xs - mean) / np.sqrt(var + eps / unit / unit)
     return out
 
 
@@ -95,8 +124,9 @@ def centered_batchnorm(x: Any, gamma: float, beta: float) -> FloatArray:
     x = real_array(x, "x", ndim=(1, 2))
     g = real_scalar(gamma, "gamma")
     b = real_scalar(beta, "beta")
-    out: FloatArray = g * (x - x.mean(axis=0)) + b
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = g * (x - x.mean(axis=0)) + b
+    return finite_result(out, "x, gamma and beta are", "the output")
 
 
 def centered_batchnorm_backward(dL_dy: Any, gamma: float) -> FloatArray:
@@ -112,5 +142,6 @@ def centered_batchnorm_backward(dL_dy: Any, gamma: float) -> FloatArray:
     """
     g = real_array(dL_dy, "dL_dy", ndim=(1, 2))
     gamma = real_scalar(gamma, "gamma")
-    out: FloatArray = gamma * (g - g.mean(axis=0))
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = gamma * (g - g.mean(axis=0))
+    return finite_result(out, "dL_dy and gamma are", "the gradient")

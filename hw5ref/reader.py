@@ -747,7 +747,8 @@ def _value(lit: _Lit) -> tuple[float, float]:
     tol = 1e-9 * max(1.0, abs(value))
     mantissa, _, exponent = text.lower().partition("e")
     # Decimal places of the value as written: 3.3e-01 has two, like 0.33.
-    places = len(mantissa.partition(".")[2]) - int(exponent or 0)
+    # (at most 400: 1e-400 underflows to 0 anyway, and 10.0 ** -places must not overflow)
+    places = min(len(mantissa.partition(".")[2]) - int(exponent or 0), MAX_DIGITS)
     if places >= 2:  # a rounded decimal: half a unit in its last written place
         tol = max(tol, 0.5 * 10.0 ** -places * (1 + 1e-9) + 1e-12 * max(1.0, abs(value)))
     return value, tol

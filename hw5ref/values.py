@@ -5,13 +5,18 @@
   counted from 1, see :func:`hw5ref.parts.entry_label`).
 * :func:`format_number` writes a number as short exact text (``3``, ``28.08``, ``1/3``);
   :func:`format_value` writes numbers, vectors and matrices in plain text, in the checker's
-  answer syntax or in TeX; :func:`plain` turns a value into JSON-ready Python data.
+  answer syntax, in TeX, or in any notation a student may paste (numpy's printout, MATLAB,
+  LaTeX, JSON, nested tuples, trailing commas, Unicode minus signs: :data:`NOTATIONS`);
+  :func:`format_sum` writes a count term by term (``27+12=39``); :func:`plain` turns a value
+  into JSON-ready Python data.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
@@ -20,9 +25,16 @@ import numpy as np
 
 from hw5ref.parts import entry_label
 
-__all__ = ["Diff", "compare", "format_number", "format_value", "plain"]
+__all__ = ["NOTATIONS", "Diff", "compare", "format_number", "format_sum", "format_value", "plain"]
 
-Style = Literal["text", "answer", "tex", "tex-paren", "tex-bracket", "tex-column"]
+Style = Literal["text", "answer", "tex", "tex-paren", "tex-bracket", "tex-column", "numpy",
+                "numpy-repr", "matlab", "latex", "json", "tuples", "trailing-commas",
+                "unicode-minus"]
+
+#: The styles that write an answer the way a student may paste it; :mod:`hw5ref.reader` reads
+#: each of them (the instructors page shows one example of each, graded at build time).
+NOTATIONS: tuple[Style, ...] = ("answer", "numpy", "numpy-repr", "matlab", "latex", "json",
+                                "tuples", "trailing-commas", "unicode-minus")
 
 
 @dataclass(frozen=True)
@@ -108,8 +120,8 @@ def format_number(x: Any, decimals: int | None = None, thousands: bool = False) 
     ('3', '28.08', '1/3')
     >>> format_number(-0.0), format_number(2 ** 0.5), format_number(0.6294964, decimals=4)
     ('0', '1.4142136', '0.6295')
-    >>> format_number(120847089664, thousands=True)
-    '120,847,089,664'
+    >>> format_number(120847089664, thousands=True), format_number(1e308)
+    ('120,847,089,664', '1e+308')
     """
     if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
         raise TypeError(f"x must be a real number, got {type(x).__name__}")
@@ -117,6 +129,8 @@ def format_number(x: Any, decimals: int | None = None, thousands: bool = False) 
     if not math.isfinite(v):
         raise ValueError(f"x must be finite, got {v}")
     group = "," if thousands else ""
+    if decimals is None and abs(v) >= 1e15:
+        return repr(v)  # '1e+308', not 309 digits: the shortest text that reads back exactly
     if decimals is not None:
         text = f"{v:{group}.{int(decimals)}f}"
         return text.removeprefix("-") if float(text.replace(",", "")) == 0 else text
@@ -151,10 +165,22 @@ def format_value(value: Any, style: Style = "text", decimals: int | None = None,
     ``"tex-paren"`` / ``"tex-bracket"`` a vector in parentheses or brackets;
     ``"tex-column"`` a vector as a one-column ``bmatrix``.
 
+    Notations students paste (:data:`NOTATIONS`, all read by :mod:`hw5ref.reader`):
+    ``"numpy"`` numpy's printout ``[ 2. -1.  3.]`` (8 significant digits, never wrapped or
+    summarized), ``"numpy-repr"`` ``array([ 2., -1.,  3.])``, ``"matlab"`` ``[2 -1 3]`` and
+    ``[1 2; 3 4]``, ``"latex"`` the ``"tex"`` text between ``$``, ``"json"`` ``[[1, 2], [3,
+    4]]`` (numbers exact to the last bit), ``"tuples"`` ``((1, 2), (3, 4))``,
+    ``"trailing-commas"`` ``[1, 2, 3,]``, ``"unicode-minus"`` the answer syntax with U+2212.
+
     >>> format_value([2.0, -1.0, 3.0]), format_value([[1, 0.5], [3, 4]], "answer")
     ('[2, -1, 3]', '1,0.5; 3,4')
     >>> format_value([[1, -1], [0, 1]], "tex")
     '\\\\begin{bmatrix} 1 & -1 \\\\\\\\ 0 & 1 \\\\end{bmatrix}'
+    >>> print(format_value([[-1, 3], [3, -3]], "numpy"))
+    [[-1.  3.]
+     [ 3. -3.]]
+    >>> format_value([[-1, 3], [3, -3]], "matlab"), format_value([2, 1 / 3], "tuples")
+    ('[-1 3; 3 -3]', '(2, 1/3)')
     """
     a = np.asarray(value)
     if a.dtype.kind in "USO":
@@ -163,12 +189,14 @@ def format_value(value: Any, style: Style = "text", decimals: int | None = None,
     tex = style in ("tex", "tex-paren", "tex-bracket", "tex-column")
     if style == "tex-column" and a.ndim == 1:
         a = a[:, None]
+    if a.ndim > 2:
+        raise ValueError(f"value must have at most 2 dimensions, got shape {a.shape}")
+    if style in _WRITERS:
+        return _WRITERS[style](a, decimals)
     if a.ndim == 0:
         if tex:
             return _tex_number(a, decimals)
         return format_number(float(a), decimals, thousands)
-    if a.ndim > 2:
-        raise ValueError(f"value must have at most 2 dimensions, got shape {a.shape}")
     if style == "answer":
         rows = a if a.ndim == 2 else a[None]
         return "; ".join(",".join(format_number(float(v), decimals) for v in row) for row in rows)
@@ -181,3 +209,82 @@ def format_value(value: Any, style: Style = "text", decimals: int | None = None,
     if a.ndim == 1:
         return "[" + ", ".join(format_number(float(v), decimals, thousands) for v in a) + "]"
     return "[" + ", ".join(format_value(row, style, decimals, thousands) for row in a) + "]"
+
+
+def format_sum(terms: Sequence[Any], total: Any = None, spaced: bool = False) -> str:
+    """A count term by term, as the checker reads it for 3(a), 3(b) and 4(a): ``27+12``, with
+    its ``total`` ``27+12=39``, ``spaced`` ``27 + 12 = 39``.
+
+    >>> format_sum([27, 12]), format_sum([27, 12], 39, spaced=True)
+    ('27+12', '27 + 12 = 39')
+    """
+    plus, equals = (" + ", " = ") if spaced else ("+", "=")
+    text = plus.join(format_number(t) for t in terms)
+    return text if total is None else text + equals + format_number(total)
+
+
+# ----------------------------------------------------------------------------- notations
+def _entries(a: np.ndarray[Any, Any], decimals: int | None) -> list[str]:
+    return [format_number(float(v), decimals) for v in a.ravel()]
+
+
+def _rows(a: np.ndarray[Any, Any], decimals: int | None) -> list[list[str]]:
+    return [_entries(row, decimals) for row in (a if a.ndim == 2 else a[None])]
+
+
+def _numpy(a: np.ndarray[Any, Any], decimals: int | None, as_repr: bool) -> str:
+    """numpy's own printout, with its defaults (8 digits) but never wrapped or summarized."""
+    with np.printoptions(precision=8 if decimals is None else decimals,
+                         floatmode="maxprec" if decimals is None else "fixed",
+                         threshold=sys.maxsize, linewidth=sys.maxsize, suppress=False,
+                         sign="-", legacy=False):
+        return repr(a) if as_repr else str(a)
+
+
+def _tuple(items: list[str]) -> str:
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _json_number(v: float, decimals: int | None) -> int | float:
+    if decimals is not None:
+        v = round(v, decimals)
+    return int(v) if v.is_integer() else v
+
+
+def _json(a: np.ndarray[Any, Any], decimals: int | None) -> str:
+    data = np.vectorize(lambda v: _json_number(float(v), decimals), otypes=[object])(a)
+    return json.dumps(data.tolist() if a.ndim else data.item())
+
+
+def _matlab(a: np.ndarray[Any, Any], decimals: int | None) -> str:
+    if a.ndim == 0:
+        return format_number(float(a), decimals)
+    return "[" + "; ".join(" ".join(row) for row in _rows(a, decimals)) + "]"
+
+
+def _tuples(a: np.ndarray[Any, Any], decimals: int | None) -> str:
+    if a.ndim == 0:
+        return format_number(float(a), decimals)
+    if a.ndim == 1:
+        return _tuple(_entries(a, decimals))
+    return _tuple([_tuple(row) for row in _rows(a, decimals)])
+
+
+def _trailing(a: np.ndarray[Any, Any], decimals: int | None) -> str:
+    if a.ndim == 0:
+        return format_number(float(a), decimals) + ","
+    if a.ndim == 1:
+        return "[" + ", ".join(_entries(a, decimals)) + ",]"
+    return "[" + ", ".join("[" + ", ".join(row) + ",]" for row in _rows(a, decimals)) + ",]"
+
+
+_WRITERS: dict[str, Callable[[np.ndarray[Any, Any], int | None], str]] = {
+    "numpy": lambda a, d: _numpy(a, d, as_repr=False),
+    "numpy-repr": lambda a, d: _numpy(a, d, as_repr=True),
+    "matlab": _matlab,
+    "latex": lambda a, d: "$" + format_value(a, "tex", d) + "$",
+    "json": _json,
+    "tuples": _tuples,
+    "trailing-commas": _trailing,
+    "unicode-minus": lambda a, d: format_value(a, "answer", d).replace("-", "\u2212"),
+}

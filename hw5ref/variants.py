@@ -96,15 +96,20 @@ class Problem:
     solution: str
     conventions: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, show_answer: bool = True) -> dict[str, Any]:
         """The problem as a JSON-ready dict with the stable keys ``part``, ``seed``, ``title``,
-        ``data``, ``answer``, ``checks``, ``conventions``, ``statement``, ``solution``.
+        ``data``, ``answer``, ``checks``, ``conventions``, ``statement``, ``solution``; with
+        ``show_answer=False`` (for handing out) without ``answer``, ``checks`` and ``solution``.
 
         >>> sorted(original("1b").to_dict())  # doctest: +NORMALIZE_WHITESPACE
         ['answer', 'checks', 'conventions', 'data', 'part', 'seed', 'solution',
          'statement', 'title']
+        >>> sorted(original("1b").to_dict(show_answer=False))
+        ['conventions', 'data', 'part', 'seed', 'statement', 'title']
         """
-        return {
+        if not isinstance(show_answer, bool):
+            raise TypeError(f"show_answer must be True or False, got {type(show_answer).__name__}")
+        out = {
             "part": self.part,
             "seed": self.seed,
             "title": self.title,
@@ -115,6 +120,10 @@ class Problem:
             "statement": self.statement,
             "solution": self.solution,
         }
+        if not show_answer:
+            for key in ("answer", "checks", "solution"):
+                del out[key]
+        return out
 
     def to_markdown(self, show_answer: bool = True) -> str:
         """Markdown: a heading, the statement and (unless ``show_answer`` is False) the answer

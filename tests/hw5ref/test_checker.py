@@ -357,3 +357,32 @@ def test_verdict_rendering_and_dict() -> None:
     }
     assert Verdict("4a", None, True, "x").label == "4a (site instance)"
     assert Verdict("1b", 3, True, "x").label == "1b (seed 3)"
+
+
+# ----------------------------------------------------------------------------- hostile input
+@pytest.mark.parametrize(("part", "answer", "summary", "detail"), [
+    # huge but finite: graded wrong, and written short (they used to print 309 digits)
+    ("3a", "1e308", "got 1e+308, expected 108", None),
+    ("1c", "1e300,1,1;1,1,1;1,1,1", "7 of 9 entries differ", "entry (1, 1): got 1e+300, "),
+    # the layer's output for this filter overflows: noted, not an error ("x must be finite")
+    ("1b", "1e308,2,3", "2 of 3 entries differ", "with your filter the layer's output overflows"),
+    # terms whose sum overflows: they used to raise "x must be finite, got inf"
+    ("3b", "1e308+1e308=1e308", "the terms do not add up to the stated total",
+     "your terms add to more than 1.8e308, not 1e+308"),
+    ("4a", "1e300+1e300", "read as fit + penalty", "fit term: got 1e+300, expected 28.08"),
+])
+def test_huge_finite_answers_are_graded_wrong(part: str, answer: str, summary: str,
+                                              detail: str | None) -> None:
+    verdict = check(part, answer)
+    assert not verdict.correct and verdict.summary == summary
+    assert detail is None or any(d.startswith(detail) for d in verdict.details), verdict.details
+    assert len(verdict.render()) < 600
+
+
+@pytest.mark.parametrize("part", CHECK_PARTS)
+@pytest.mark.parametrize("bad", ["inf", "-inf", "nan", "1e999", "9" * 400, "1/0"])
+def test_nothing_non_finite_is_graded(part: str, bad: str) -> None:
+    with pytest.raises(ReadError, match=r"not finite|too large|divides by zero"):
+        check(part, bad)
+    with pytest.raises(ReadError, match=r"term 2 (is not finite|is too large|divides by zero)"):
+        check(part, f"27+{bad}")

@@ -303,7 +303,7 @@ def test_recover_filter_round_trip(case: tuple[np.ndarray, np.ndarray, int, int]
     np.testing.assert_allclose(conv.conv1d(x, recovered, s, p), y, rtol=0, atol=1e-8)
 
 
-@pytest.mark.parametrize("scale", [1e-13, 1e-6, 1.0, 1e6, 1e13])
+@pytest.mark.parametrize("scale", [1e-300, 1e-13, 1e-6, 1.0, 1e6, 1e13, 1e300])
 def test_recover_filter_round_trip_at_any_scale(scale: float) -> None:
     # Regression: an absolute 1e-9 "snap to integers" used to turn a 1e-13-scale filter into
     # zeros, so conv1d(x, recovered) was 0 instead of y.
@@ -455,3 +455,85 @@ def test_conv2d_multi_by_hand() -> None:
     # x0[0,0] + x1[1,1] = 1 + 0 = 1.
     w = [[[[1, 0], [0, 0]], [[0, 0], [0, 1]]]]
     assert conv.conv2d_multi(x, w).tolist() == [[[1.0]]]
+
+
+# ------------------------------------------------------------------ hostile input
+ABSURD_SIZES = [
+    # (call, message): refused before anything is allocated. Each used to allocate gigabytes
+    # (MemoryError at best) or, for the work limit, run for minutes.
+    (lambda: conv.conv1d([1.0], [1.0], padding=10**9),
+     r"^padding is too large: the padded input would have 2,000,000,001 entries"),
+    (lambda: conv.conv2d([[1.0]], [[1.0]], padding=10**5), r"^padding is too large"),
+    (lambda: conv.conv2d([[1.0]], [[1.0]], padding=(0, 10**9)), r"^padding is too large"),
+    (lambda: conv.conv1d_matrix([1.0], 1, padding=10**9), r"^padding is too large"),
+    (lambda: conv.conv2d_multi(np.ones((2, 1, 1)), np.ones((1, 2, 1, 1)), padding=3000),
+     r"^padding is too large"),
+    (lambda: conv.depthwise_conv2d(np.ones((1, 1, 1)), np.ones((1, 1, 1)), padding=5000),
+     r"^padding is too large"),
+    (lambda: conv.conv_transpose1d([1.0, 2.0], [1.0], stride=10**9),
+     r"^stride is too large: the scatter grid of the transposed convolution would have"),
+    (lambda: conv.conv_transpose2d([[1.0, 2.0], [3.0, 4.0]], [[1.0]], stride=10**4),
+     r"^stride is too large"),
+    (lambda: conv.conv1d(np.ones(10**6), np.ones(5 * 10**5)),
+     r"^x and w are too large: the convolution would take 250,000,500,000 multiply-adds"),
+    (lambda: conv.conv2d(np.ones((1000, 1000)), np.ones((400, 400))),
+     r"^x and w are too large: the convolution would take"),
+    (lambda: conv.conv1d_matrix(np.ones(10**6), 100), r"^x and size are too large: the "),
+    (lambda: conv.recover_filter(np.ones(4000), np.ones(2000), 2001),
+     r"^x and size are too large: solving for the filter would take"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), ABSURD_SIZES)
+def test_absurd_sizes_are_refused_up_front(call: Any, message: str) -> None:
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    start = time.process_time()
+    try:
+        with pytest.raises(ValueError, match=message):
+            call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.process_time() - start < 1.0
+    assert peak < 50e6  # bytes: the inputs themselves at most, nothing of the absurd size
+
+
+@pytest.mark.parametrize("call", [
+    lambda: conv.conv1d([1e300, 1e300], [1e10]),
+    lambda: conv.conv2d([[1e308, 1e308]], [[1e308, 1.0]]),
+    lambda: conv.conv2d_multi(np.full((1, 1, 1), 1e200), np.full((1, 1, 1, 1), 1e200)),
+    lambda: conv.depthwise_conv2d(np.full((1, 1, 1), 1e200), np.full((1, 1, 1), 1e200)),
+    lambda: conv.conv_transpose1d([1e308], [10.0]),
+    lambda: conv.conv_transpose2d([[1e308, 1e308]], [[10.0]]),
+])
+def test_an_overflowing_convolution_is_a_value_error_not_inf(call: Any) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning on the way either
+        with pytest.raises(ValueError, match=r"^x and w are too large: the (transposed )?"
+                                             r"convolution overflows float64"):
+            call()
+
+
+def test_a_filter_beyond_float64_is_a_value_error() -> None:
+    x = np.array([1.0, 4, 0, -2, 3]) * 1e-300
+    with pytest.raises(ValueError, match=r"^y is too large for x: the filter overflows"):
+        conv.recover_filter(x, [-2e300, 2e300, 11e300], size=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 300), st.integers(1, 300), st.integers(1, 3))
+def test_long_signals_match_the_definitions(n: int, k: int, s: int) -> None:
+    # The vectorized conv1d, and conv_transpose1d's loop over the shorter of inputs and taps.
+    rng = np.random.default_rng(n * 7919 + k)
+    x, w = rng.integers(-9, 10, n).astype(float), rng.integers(-9, 10, k).astype(float)
+    if k <= n:
+        assert np.array_equal(conv.conv1d(x, w, s), np.correlate(x, w, mode="valid")[::s])
+    full = np.zeros((n - 1) * s + k)
+    for i in range(n):  # the definition: scatter-add a scaled filter per input entry
+        full[i * s : i * s + k] += x[i] * w
+    assert np.array_equal(conv.conv_transpose1d(x, w, s), full)

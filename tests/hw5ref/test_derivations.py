@@ -313,3 +313,25 @@ def test_eliminate_matches_sympy_and_its_operations_replay(
     # ...which are upper triangular with non-zero pivots
     assert all(e.rows[i][j] == 0 for i in range(n) for j in range(i))
     assert all(e.rows[i][i] != 0 for i in range(n))
+
+
+# ------------------------------------------------------------------ hostile input
+def test_eliminate_refuses_systems_beyond_20_unknowns() -> None:
+    # Exact fractions grow with each step: 32 unknowns of arbitrary floats took seconds, and
+    # the solution's numerators ran past Python's 4,300-digit string limit.
+    assert derivations.MAX_ELIMINATION_SIZE == 20
+    assert eliminate(np.eye(20), np.arange(20.0)).solution == tuple(Fraction(i) for i in range(20))
+    with pytest.raises(ValueError, match=r"^A is too large: exact elimination is limited to 20"):
+        eliminate(np.eye(21), np.ones(21))
+
+
+@pytest.mark.parametrize("step", DROPOUT_DERIVATION[-3:], ids=STEP_IDS[-3:])
+def test_a_line_that_overflows_is_a_value_error(step: Step) -> None:
+    with pytest.raises(ValueError, match=r"^X, y and w are too large: the value of line"):
+        evaluate(step, [[1e200]], [1.0], [1e200], 0.5)
+
+
+def test_a_line_with_absurd_matrices_is_refused_up_front() -> None:
+    # d = 100,000 columns: the (d, d) matrices of the closed-form lines would need 80 GB
+    with pytest.raises(ValueError, match=r"^X has too many columns: a line's \(100000, 100000\)"):
+        evaluate(DROPOUT_DERIVATION[-1], np.ones((1, 10**5)), [1.0], np.ones(10**5), 0.5)

@@ -305,3 +305,56 @@ def test_masks_refuse_more_than_16_entries() -> None:
         dropout.masks((17,), 0.5)
     with pytest.raises(ValueError, match=r"^shape has 20 entries"):
         dropout.masks((4, 5), 0.5)
+
+
+# ------------------------------------------------------------------ hostile input
+def test_an_overflowing_normal_matrix_is_a_value_error_without_lapack_noise(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # X^T X = 1e320 overflows. This used to reach LAPACK as inf: LinAlgError "SVD did not
+    # converge", with RuntimeWarnings (and, on some builds, LAPACK's own messages) on stderr.
+    with pytest.raises(ValueError, match=r"^X is too large: .* overflows float64"):
+        dropout.dropout_minimizer([[1e160]], [1.0], 1.0)
+    with pytest.raises(ValueError, match=r"^X and gamma are too large: .* overflows float64"):
+        dropout.tikhonov_solution([[1e160]], [1.0], [[1.0]])
+    with pytest.raises(ValueError, match=r"^X and y are too large: .* overflows float64"):
+        dropout.tikhonov_solution([[1e150]], [1e300], [[1.0]])
+    assert capfd.readouterr().err == ""  # file-descriptor level: nothing from numpy or LAPACK
+
+
+def test_an_overflowing_loss_is_a_value_error_not_inf() -> None:
+    # ||y - pXw||^2 = (0.5 * 1e200)^2 = 2.5e399: beyond float64 (it used to return inf)
+    with pytest.raises(ValueError, match=r"^X, y and w are too large: the expected loss"):
+        dropout.expected_loss([[1e100]], [0.0], [1e100], 0.5)
+
+
+def test_equivalent_gamma_for_a_tiny_p_is_finite() -> None:
+    # sqrt((1-p)/p) overflowed for p = 1e-310 and inf * 0 filled the off-diagonal with NaN;
+    # sqrt(1-p)/sqrt(p) = 1/sqrt(1e-310) is about 1e155 (p is subnormal: a few digits only).
+    gamma = dropout.equivalent_gamma([[1.0, 2.0]], 1e-310)
+    assert gamma[0, 1] == gamma[1, 0] == 0.0
+    np.testing.assert_allclose(np.diag(gamma), [1e155, 2e155], rtol=1e-10)
+    with pytest.raises(ValueError, match=r"^X is too large: .* overflows float64"):
+        dropout.equivalent_gamma([[1e200, 2.0]], 1e-310)  # 1e355: beyond float64 itself
+
+
+@SETTINGS
+@given(ints((3, 2)), st.integers(-1000, 1000))
+def test_column_norms_are_exact_at_any_scale(X: np.ndarray, power: int) -> None:
+    # Scaling X by a power of two scales the norms exactly; X * X used to overflow (2**1000)
+    # or underflow (2**-1000) on the way.
+    assert np.array_equal(dropout.column_norms(X * 2.0**power),
+                          dropout.column_norms(X) * 2.0**power)
+
+
+def test_monte_carlo_refuses_absurd_sample_counts_up_front() -> None:
+    rng = np.random.default_rng(0)
+    # 10**9 masks used to allocate 7.5 GiB (MemoryError, or swapping)
+    with pytest.raises(ValueError, match=r"^samples must be at most 10,000,000, got"):
+        dropout.monte_carlo_loss([[1.0]], [1.0], [1.0], 0.5, 10**9, rng)
+    # 10,000 masks of 100 x 100: 10**8 entries
+    with pytest.raises(ValueError, match=r"^samples is too large: the 10,000 masks"):
+        dropout.monte_carlo_loss(np.ones((100, 100)), np.ones(100), np.ones(100), 0.5, 10**4, rng)
+    assert dropout.monte_carlo_loss([[1.0]], [1.0], [1.0], 0.5, 10, rng).samples == 10
+    with pytest.raises(ValueError, match=r"^X, y and w are too large: the sampled loss"):
+        dropout.monte_carlo_loss([[1e200]], [1.0], [1e200], 0.5, 10, rng)

@@ -169,3 +169,79 @@ def test_q2b_large_batch_limit_for_a_one_sample_loss(n: int) -> None:
     assert grad[0] == pytest.approx(gamma * (1 - 1 / n), rel=1e-12)
     assert grad[1] == pytest.approx(-gamma / n, rel=1e-12)
     assert np.allclose(grad[1:], grad[1])
+
+
+# ------------------------------------------------------------------ hostile input
+@pytest.mark.parametrize(("kind", "shape", "group"), [
+    ("batch", (3, 1, 1, 1), "channel 1"),
+    ("layer", (1, 3, 1, 1), "sample 1"),
+    ("instance", (1, 1, 3, 1), "sample 1, channel 1"),
+])
+def test_a_group_constant_up_to_rounding_is_refused_with_eps_0(
+    kind: str, shape: tuple[int, int, int, int], group: str
+) -> None:
+    # Three copies of 0.1: rounding leaves a variance of about 1e-34, and eps = 0 used to divide
+    # by it, giving +-1 instead of the constant-group error.
+    x = np.full(shape, 0.1)
+    assert float(np.var(x)) > 0  # the rounding the relative tolerance has to absorb
+    with pytest.raises(ValueError, match=rf"^eps=0 with a constant normalization group \({group}:"):
+        norm.normalize(x, kind, eps=0.0)
+    assert np.all(np.abs(norm.normalize(x, kind, eps=1e-5)) < 1e-12)  # eps > 0: about 0
+
+
+def test_the_first_constant_group_is_named_from_1() -> None:
+    x = np.arange(8.0).reshape(2, 2, 2, 1)
+    x[1, 1] = 7.0  # sample 2, channel 2 is constant
+    with pytest.raises(ValueError, match=r"\(sample 2, channel 2: "):
+        norm.normalize(x, "instance", eps=0.0)
+
+
+def test_a_group_beyond_the_tolerance_is_normalized() -> None:
+    spread = 1e-9  # far above 1e-12 of the largest entry
+    y = norm.normalize(np.array([1.0, 1.0 + spread]).reshape(1, 1, 1, 2), "layer", eps=0.0)
+    np.testing.assert_allclose(y.ravel(), [-1.0, 1.0], rtol=1e-6)
+
+
+@SETTINGS
+@given(nchw_wide, st.sampled_from(["batch", "layer", "instance"]), st.integers(-1000, 960))
+def test_normalize_is_exact_at_any_scale(x: np.ndarray, kind: str, power: int) -> None:
+    # Scaling x by a power of two changes nothing (eps = 0). Before, 2**960-sized groups
+    # overflowed the variance (output 0) and 2**-1000-sized ones underflowed it (an error).
+    for members in groups(x.shape, kind):
+        if len({float(x[i]) for i in members}) == 1:
+            x = x.copy()
+            x[members[0]] += 1.0
+    scaled = x * 2.0**power
+    assert np.array_equal(norm.normalize(scaled, kind, eps=0.0), norm.normalize(x, kind, eps=0.0))
+
+
+def test_huge_and_subnormal_groups_by_hand() -> None:
+    huge = np.array([1e200, -1e200]).reshape(1, 1, 1, 2)
+    assert norm.normalize(huge, "layer").ravel().tolist() == [1.0, -1.0]  # was [0, -0]
+    tiny = np.array([3e-320, -3e-320]).reshape(1, 1, 1, 2)  # subnormal, yet not constant
+    assert norm.normalize(tiny, "layer", eps=0.0).ravel().tolist() == [1.0, -1.0]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: norm.centered_batchnorm([1e308, -1e308], 2.0, 0.0),
+     r"^x, gamma and beta are too large: the output overflows float64"),
+    (lambda: norm.centered_batchnorm([0.0, 4.0], 1e308, 0.0),
+     r"^x, gamma and beta are too large"),
+    (lambda: norm.centered_batchnorm_backward([1e308, -1e308], 2.0),
+     r"^dL_dy and gamma are too large: the gradient overflows float64"),
+])
+def test_overflow_is_a_value_error_not_inf(call: object, message: str) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no RuntimeWarning on the way
+        with pytest.raises(ValueError, match=message):
+            call()  # type: ignore[operator]
+
+
+def test_normalize_refuses_more_than_10_million_entries() -> None:
+    from hw5ref._validate import MAX_ELEMENTS
+
+    x = np.zeros((MAX_ELEMENTS + 1, 1, 1, 1))  # calloc: no memory is touched
+    with pytest.raises(ValueError, match=r"^x has 10,000,001 entries; at most 10,000,000"):
+        norm.normalize(x, "batch")

@@ -188,6 +188,10 @@ def bad_values(arg: Arg, example: Any) -> Iterator[tuple[str, Any, type[Exceptio
         yield "None", None, TypeError
         if good.ndim >= 2:
             yield "ragged", [[1.0, 2.0], [3.0]], ValueError
+        # 10 million and one entries (calloc'ed zeros: no memory is touched), refused before the
+        # float64 copy
+        huge = (_validate.MAX_ELEMENTS + 1,) + (1,) * (max(allowed) - 1)
+        yield "10 million and one entries", np.zeros(huge), ValueError
     elif arg.kind in ("int", "pair"):
         yield "bool", True, TypeError
         yield "float", 1.5, TypeError
@@ -203,6 +207,7 @@ def bad_values(arg: Arg, example: Any) -> Iterator[tuple[str, Any, type[Exceptio
     elif arg.kind in ("real", "prob"):
         yield "nan", float("nan"), ValueError
         yield "inf", float("inf"), ValueError
+        yield "int beyond float64", 10**400, ValueError  # float() raised OverflowError
         yield "bool", True, TypeError
         yield "numpy bool", np.True_, TypeError
         yield "string", "0.5", TypeError
@@ -397,3 +402,35 @@ def test_regression_data_names_the_argument_that_does_not_fit(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         _validate.regression_data(X, y, w)
+
+
+# ------------------------------------------------------------------ limits and overflow
+def test_limits_are_the_documented_ones() -> None:
+    assert (_validate.MAX_ELEMENTS, _validate.MAX_WORK) == (10_000_000, 10**9)
+    assert dropout.MAX_SAMPLES == 10_000_000 and dropout.MAX_MASK_ENTRIES == 16
+    for module in (conv, dropout, _validate):
+        assert "10 million" in (module.__doc__ or ""), module.__name__
+    assert "10 million" in (norm.normalize.__doc__ or "")
+
+
+def test_real_array_refuses_a_huge_input_before_copying_it() -> None:
+    import tracemalloc
+
+    ints = np.zeros(_validate.MAX_ELEMENTS + 1, dtype=np.int8)  # 10 MB; as float64, 80 MB
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"^w has 10,000,001 entries; at most 10,000,000"):
+            _validate.real_array(ints, "w")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1e6
+    assert _validate.real_array(np.zeros(_validate.MAX_ELEMENTS), "w").size == 10_000_000
+
+
+def test_finite_result_names_the_arguments() -> None:
+    assert _validate.finite_result(1.5, "x is", "y") == 1.5
+    with pytest.raises(ValueError, match=r"^x and w are too large: the output overflows float64"):
+        _validate.finite_result(np.array([1.0, np.inf]), "x and w are", "the output")
+    with pytest.raises(ValueError, match=r"^gamma must be finite, got a number too large"):
+        _validate.real_scalar(10**400, "gamma")

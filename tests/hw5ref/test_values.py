@@ -14,7 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hw5ref.reader import read_answer
-from hw5ref.values import Diff, compare, format_number, format_value, plain
+from hw5ref.values import (
+    NOTATIONS,
+    Diff,
+    compare,
+    format_number,
+    format_sum,
+    format_value,
+    plain,
+)
 
 
 def where(diffs: tuple[Diff, ...]) -> list[tuple[str, object, object]]:
@@ -116,6 +124,9 @@ def test_a_non_finite_claim_is_never_equal(bad: float) -> None:
         (math.e, "2.7182818"), (-math.pi / 100, "-0.031415927"),
         # float noise around 0 is 0: 0.1 + 0.2 - 0.3 = 5.55e-17
         (0.1 + 0.2 - 0.3, "0"),
+        # from 1e15 on, the shortest text that reads back exactly (not 309 digits for 1e308)
+        (1e308, "1e+308"), (-1.5e20, "-1.5e+20"), (1e16, "1e+16"),
+        (1.7976931348623157e308, "1.7976931348623157e+308"),
     ],
 )
 def test_format_number(value: float, text: str) -> None:
@@ -222,6 +233,84 @@ def test_answer_style_reads_back_exactly(rows: list[list[Fraction]]) -> None:
     values = np.array([[float(v) for v in row] for row in rows])
     text = format_value(values, "answer")
     np.testing.assert_array_equal(read_answer(text).values, values)
+
+
+# ----------------------------------------------------------------------------- notations
+M = [[-1.0, 3.0, -2.0], [3.0, -3.0, 1.0]]
+
+
+@pytest.mark.parametrize(
+    ("value", "style", "text"),
+    [
+        # numpy's printout and repr, as print(a) and a at the prompt show them
+        ([0.8, -0.8, 1.6], "numpy", "[ 0.8 -0.8  1.6]"),
+        (M, "numpy", "[[-1.  3. -2.]\n [ 3. -3.  1.]]"),
+        ([1 / 3, 2.0], "numpy", "[0.33333333 2.        ]"),
+        ([2.0, -1.0, 3.0], "numpy-repr", "array([ 2., -1.,  3.])"),
+        (M, "numpy-repr", "array([[-1.,  3., -2.],\n       [ 3., -3.,  1.]])"),
+        (39.0, "numpy", "39.0"),
+        # MATLAB
+        ([2, -1, 3], "matlab", "[2 -1 3]"),
+        (M, "matlab", "[-1 3 -2; 3 -3 1]"),
+        ([[2], [-1]], "matlab", "[2; -1]"),
+        (1 / 3, "matlab", "1/3"),
+        # LaTeX between $
+        (M, "latex", r"$\begin{bmatrix} -1 & 3 & -2 \\ 3 & -3 & 1 \end{bmatrix}$"),
+        ([1 / 3, 2], "latex", r"$[\tfrac{1}{3},\ 2]$"),
+        # JSON: exact to the last bit
+        (M, "json", "[[-1, 3, -2], [3, -3, 1]]"),
+        ([1 / 3, 0.5], "json", "[0.3333333333333333, 0.5]"),
+        (2.0, "json", "2"),
+        # nested tuples
+        (M, "tuples", "((-1, 3, -2), (3, -3, 1))"),
+        ([5.0], "tuples", "(5,)"),
+        ([[2], [-1]], "tuples", "((2,), (-1,))"),
+        # trailing commas
+        ([2, -1, 3], "trailing-commas", "[2, -1, 3,]"),
+        (M, "trailing-commas", "[[-1, 3, -2,], [3, -3, 1,],]"),
+        # Unicode minus
+        (M, "unicode-minus", "\u22121,3,\u22122; 3,\u22123,1"),
+    ],
+)
+def test_notation_writers(value: object, style: str, text: str) -> None:
+    assert format_value(value, style) == text  # type: ignore[arg-type]
+
+
+def test_numpy_printout_is_never_wrapped_or_summarized() -> None:
+    with np.printoptions(linewidth=20, threshold=5, precision=2):  # whatever the caller set
+        text = format_value(np.arange(2000.0) / 3, "numpy")
+    assert "\n" not in text and "..." not in text and text.startswith("[0.00000000e+00 ")
+    assert format_value([0.62950127], "numpy", decimals=2) == "[0.63]"
+
+
+def test_format_sum() -> None:
+    assert format_sum([27, 12]) == "27+12"
+    assert format_sum([27, 12], 39) == "27+12=39"
+    assert format_sum([28.08, 11.2], 39.28, spaced=True) == "28.08 + 11.2 = 39.28"
+
+
+_entries = st.one_of(
+    st.integers(-1000, 1000).map(float),
+    _fractions.map(float),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+    st.floats(1e-8, 1e-3).map(lambda v: -v),
+)
+_values = st.one_of(
+    _entries.map(np.array),
+    st.lists(_entries, min_size=1, max_size=5).map(np.array),
+    st.integers(1, 4).flatmap(lambda c: st.lists(
+        st.lists(_entries, min_size=c, max_size=c), min_size=1, max_size=4)).map(np.array),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_values, st.sampled_from(NOTATIONS))
+def test_every_notation_reads_back_within_its_tolerance(value: np.ndarray,
+                                                        style: str) -> None:
+    reading = read_answer(format_value(value, style))  # type: ignore[arg-type]
+    assert reading.values.size == value.size
+    got, tol = reading.values.reshape(value.shape), reading.tolerances.reshape(value.shape)
+    assert np.all(np.abs(got - value) <= tol), (format_value(value, style), got)  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- plain

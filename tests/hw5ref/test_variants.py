@@ -335,6 +335,9 @@ def test_json_shape(part: str) -> None:
     assert json.loads(json.dumps(data)) == data  # plain JSON types only
     expected_checks = {"4": ["4a", "4b", "4c", "4d"]}.get(part, [part])
     assert list(data["checks"]) == expected_checks
+    # for handing out: the same without the answer, the checks and the solution
+    handout = variants.variant(part, 2).to_dict(show_answer=False)
+    assert handout == {k: v for k, v in data.items() if k not in ("answer", "checks", "solution")}
 
 
 def test_original_problems_have_no_seed_and_say_so() -> None:
@@ -359,6 +362,7 @@ def test_original_problems_have_no_seed_and_say_so() -> None:
         (lambda: variants.variant("1b", None), TypeError, "seed must be an integer"),
         (lambda: variants.original("2a"), ValueError, "part must be one of"),
         (lambda: variants.original("1b").to_markdown(show_answer=1), TypeError, "show_answer"),
+        (lambda: variants.original("1b").to_dict(show_answer=0), TypeError, "show_answer"),
     ],
 )
 def test_bad_arguments(call: object, error: type[Exception], message: str) -> None:
