@@ -22,19 +22,39 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from hw5ref import answers, conv, dropout, norm, params
 from hw5ref.grading.expr import Expectation, evaluate, names_in
+from hw5ref.reader import read_value
 from hw5ref.values import Diff, compare, plain
 
 __all__ = ["BASES", "CHECK_KINDS", "AnyCheck", "Basis", "Check", "Grade", "claim_seed",
            "grade_check"]
 
 Status = Literal["correct", "wrong", "manual"]
-Number = float
-Vector = list[float]
-Matrix = list[list[float]]
+
+
+def _reader(ndim: int, empty: bool = False) -> BeforeValidator:
+    """Recorded numbers go through the project's one number reader (hw5ref.reader): exact
+    fractions such as "2/3" are read, and NaN, infinities and overflows are refused."""
+    shape = ("a number", "a vector", "a matrix")[ndim]
+
+    def read(value: Any) -> Any:
+        if empty and isinstance(value, list) and not value:
+            return []
+        array = read_value(value, "value")
+        if array.ndim != ndim:
+            raise ValueError(f"expected {shape}, got {array.ndim}-D data")
+        return array.tolist()
+
+    return BeforeValidator(read)
+
+
+Number = Annotated[float, _reader(0)]
+Vector = Annotated[list[float], _reader(1)]
+Matrix = Annotated[list[list[float]], _reader(2)]
+Terms = Annotated[list[float], _reader(1, empty=True)]  # a sum of no terms is 0
 Value = Number | Vector | Matrix
 Pair = Annotated[list[int], Field(min_length=2, max_length=2)]
 
@@ -123,7 +143,7 @@ class RatioCheck(Check):
     kind: Literal["ratio"]
     numerator: str = Field(description="key of hw5ref.answers")
     denominator: str = Field(description="key of hw5ref.answers")
-    claimed: float
+    claimed: Number
     decimals: int = Field(description="places the claim was rounded to")
 
     def grade(self, seed: int) -> Grade:
@@ -190,8 +210,8 @@ class TransposeEntryCheck(_Transposed):
                               "contribution may be left out, but not invented)")
     kind: Literal["transpose_entry"]
     entry: Pair = Field(description="the output entry [row, column], from 1")
-    terms: Vector = Field(description="the summands the model listed")
-    claimed: float = Field(description="the value it gave")
+    terms: Terms = Field(description="the summands the model listed")
+    claimed: Number = Field(description="the value it gave")
 
     @model_validator(mode="after")
     def _entry_in_output(self) -> TransposeEntryCheck:
