@@ -13,6 +13,9 @@ two places that is the exact answer rounded (``0.33`` or ``0.333`` for 1/3, not 
 
 Malformed answers raise :class:`hw5ref.reader.ReadError` (unreadable) or
 :class:`AnswerShapeError` (a wrong shape), both ``ValueError``.
+
+One module because each sub-part's grading rule sits beside the others: the rules share the
+tolerance, the accepted alternatives and the message format.
 """
 
 from __future__ import annotations

@@ -25,6 +25,9 @@ Parts (``VARIANT_PARTS``):
 
 The same seed always gives the same problem (the generator is ``numpy.random.default_rng``
 seeded with ``[seed, part family]``; 3a and 3b share a family, so they describe one layer).
+
+One module because every variant has the same four pieces (data, statement, answer, checks)
+and one writer; a variant per file would repeat that frame eleven times.
 """
 
 from __future__ import annotations

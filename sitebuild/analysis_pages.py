@@ -6,6 +6,9 @@ Markdown of one page (or of one block of a hand-written page) and is called by a
 :mod:`sitebuild.macros`; :func:`model_page_stub` is the source of each per-model page, which
 the build adds for every record (:mod:`sitebuild.hooks`), so a new model needs no page of its
 own.
+
+One module because the pages share their small formatters (grade labels, links between pages,
+claim blocks): split apart, each page would import most of the others.
 """
 
 from __future__ import annotations

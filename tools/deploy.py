@@ -46,6 +46,9 @@ atomically.
 **serve** exports the branch and serves it under ``/hw5ref/`` with the root ``404.html`` for
 misses, as GitHub Pages does. **repro** builds a commit twice, cold, in two worktrees at
 different paths and times, and compares the two sites byte for byte (exit 1 on a difference).
+
+One script because the three commands share the release list, the worktree builds and the
+view of ``gh-pages`` as GitHub Pages serves it.
 """
 
 from __future__ import annotations
