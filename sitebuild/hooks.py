@@ -20,7 +20,14 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from sitebuild import analysis_pages, changelog, notebook_html, notebooks, theme  # noqa: E402
+from sitebuild import (  # noqa: E402
+    analysis_pages,
+    changelog,
+    formulas,
+    notebook_html,
+    notebooks,
+    theme,
+)
 
 _copies: dict[str, Path] = {}  # notebook page -> its executed copy, for this build
 
@@ -95,6 +102,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if "jupyter-wrapper" in output:  # on the whole page, so theme classes count as used
         output = notebook_html.shrink_inline_styles(output)
+    try:  # after the search plugin has indexed the page, so the index keeps the TeX
+        output = formulas.render_html(output, page.file.src_uri)
+    except formulas.MathRenderError as exc:
+        raise PluginError(str(exc)) from None
+    output = formulas.drop_unused_katex_css(output)
     return theme.fix_html(output)
 
 

@@ -20,6 +20,11 @@ own caches are neither used nor disturbed):
   such as the search index) are added up by type. Sizes are uncompressed; the gzip column is
   what the same bytes weigh gzip-compressed, roughly what a server that compresses sends.
 
+* Lighthouse (12.2.3, from ``tools/lighthouse/package.json``, installed there on first use):
+  each page's mobile performance score, Total Blocking Time and Cumulative Layout Shift, median
+  of three runs, the site served gzip-compressed as GitHub Pages serves it
+  (``--lighthouse-site DIR`` measures an already built site, e.g. an older version);
+
 * the same cold build and warm rebuild for a bare Material + mkdocs-jupyter site of similar
   shape (eight Markdown pages with display math, one notebook executed by mkdocs-jupyter),
   built in the same run, so the project's figures are also reported as ratios to it.
@@ -28,6 +33,9 @@ Targets: cold build < 15 s and within 2x of the bare site, warm rebuild < 3 s an
 of the bare site, non-browser tests < 60 s, heaviest page < 1.5 MB. The warm build in a new
 process has no target; it is printed because it is what ``mkdocs build`` costs on a machine
 that has built before (about 2 s of it is starting Python and importing MkDocs and plugins).
+
+One script because every measurement runs on the same copy of the tree in the same run, so
+their figures and ratios can be compared.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -281,9 +290,6 @@ def transfer_sizes(site: Path) -> dict[str, dict[str, int]]:
                 context.on("response", on_response)
                 page = context.new_page()
                 page.goto(origin + rel, wait_until="load")
-                # Heavy pages can reach "network idle" before parsing ends; wait for the math
-                # (set by katex-init.js), then for the requests that triggers (fonts).
-                page.wait_for_selector("html[data-math-rendered]", state="attached")
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(300)
                 sizes["gzip"] = sum(len(gzip.compress(b, 6)) for b in bodies)
@@ -295,6 +301,85 @@ def transfer_sizes(site: Path) -> dict[str, dict[str, int]]:
     return results
 
 
+#: Pages Lighthouse measures by default: one of each kind (``--lighthouse-all``: every page).
+LIGHTHOUSE_PAGES = ("", "solutions/q1-convolutions/", "solutions/q2-normalization/",
+                    "solutions/q4-dropout/", "model-analysis/scorecard/",
+                    "model-analysis/models/claude/", "notebooks/dropout_monte_carlo/")
+LIGHTHOUSE = ROOT / "tools" / "lighthouse"  # package.json pins Lighthouse 12.2.3 (Node 20)
+_TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a site under site_url's path with text compressed, as GitHub Pages serves it."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        path = path.split("?", 1)[0]
+        rest = path[len(self.prefix) - 1:] if path.startswith(self.prefix) else "/__missing__"
+        return super().translate_path(rest)
+
+    def send_head(self) -> Any:
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        ctype = self.guess_type(path)
+        if not ctype.startswith(_TEXT) or not os.path.isfile(path) or \
+                "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        body = gzip.compress(Path(path).read_bytes(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+
+        return io.BytesIO(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def lighthouse(site: Path, pages: tuple[str, ...], runs: int = 3) -> dict[str, dict[str, float]]:
+    """Lighthouse's mobile performance score, Total Blocking Time (ms) and Cumulative Layout
+    Shift per page, each the median of ``runs`` runs, the site served gzip-compressed."""
+    import statistics
+
+    binary = LIGHTHOUSE / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE,
+                       check=True)
+    handler = type("Handler", (GzipHandler,), {"prefix": site_prefix()})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}{site_prefix()}"
+    out: dict[str, dict[str, float]] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for rel in pages:
+                found: list[tuple[float, float, float]] = []
+                for _ in range(runs):
+                    report = Path(tmp) / "report.json"
+                    subprocess.run(
+                        [str(binary), origin + rel, "--only-categories=performance",
+                         "--output=json", f"--output-path={report}", "--quiet",
+                         "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+                        check=True, stdin=subprocess.DEVNULL, timeout=300,
+                        env={**os.environ, "CHROME_PATH": str(CHROMIUM)})
+                    lhr = json.loads(report.read_text(encoding="utf-8"))
+                    audits = lhr["audits"]
+                    found.append((lhr["categories"]["performance"]["score"] * 100,
+                                  audits["total-blocking-time"]["numericValue"],
+                                  audits["cumulative-layout-shift"]["numericValue"]))
+                out[rel or "(home)"] = {name: statistics.median(v[i] for v in found)
+                                        for i, name in enumerate(("score", "tbt", "cls"))}
+    finally:
+        server.shutdown()
+    return out
+
+
 def fmt_kb(n: float) -> str:
     return f"{n / 1024:,.0f}"
 
@@ -304,10 +389,18 @@ def main() -> int:
     parser.add_argument("--no-tests", action="store_true", help="skip the test-suite timing")
     parser.add_argument("--no-pages", action="store_true", help="skip the page-size table")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")
+    parser.add_argument("--lighthouse-all", action="store_true",
+                        help="Lighthouse on every page, not one of each kind")
+    parser.add_argument("--lighthouse-site", type=Path,
+                        help="only run Lighthouse, on this built site")
     ns = parser.parse_args()
 
     missed: list[str] = []
     times: dict[str, float] = {}
+    if ns.lighthouse_site is not None:
+        print_lighthouse(ns.lighthouse_site, ns.lighthouse_all)
+        return 0
     reference = reference_seconds()
     with tempfile.TemporaryDirectory(prefix="hw5ref-bench-") as tmp:
         work = Path(tmp) / "repo"
@@ -383,9 +476,21 @@ def main() -> int:
                 missed += [] if ok else ["heaviest page"]
                 print(f"\nheaviest page: {heaviest[0]} {heaviest[1] / 1024 / 1024:.2f} MiB "
                       f"(target < 1.5 MiB) {'ok' if ok else 'MISSED'}")
+        if not ns.no_lighthouse and CHROMIUM.exists():
+            print_lighthouse(site, ns.lighthouse_all)
     if missed:
         print("targets missed: " + ", ".join(missed))
     return 1 if (missed and ns.check) else 0
+
+
+def print_lighthouse(site: Path, every_page: bool) -> None:
+    pages = tuple(page_urls(site)) if every_page else LIGHTHOUSE_PAGES
+    pages = tuple(p for p in pages if p != "404.html")
+    print("\nLighthouse 12 mobile (simulated slow 4G, 4x CPU), site served gzip-compressed; "
+          "median of 3 runs")
+    print(f"{'page':<44}{'score':>7}{'TBT ms':>8}{'CLS':>7}")
+    for rel, r in lighthouse(site, pages).items():
+        print(f"{rel[:43]:<44}{r['score']:7.0f}{r['tbt']:8.0f}{r['cls']:7.3f}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Vendor KaTeX into docs/assets/vendor/katex/ so the site renders formulas with no network.
 # Re-run (with a new KATEX_VERSION) to update; the result is committed, so building the site
-# never needs npm. Only the files the site uses are kept: the minified JS and CSS, the
-# auto-render extension, and the woff2 fonts (every current browser reads woff2).
+# never needs npm. Only the files the site uses are kept: the minified JS (run at build time
+# by sitebuild/formulas.py; no page loads it), the CSS and the woff2 fonts that pages load
+# (every current browser reads woff2).
 #
 #   bash tools/vendor_katex.sh            # uses the pinned version below
 #   KATEX_VERSION=0.16.47 bash tools/vendor_katex.sh
@@ -18,9 +19,9 @@ tar -xzf "$tmp"/katex-"${KATEX_VERSION}".tgz -C "$tmp"
 src="$tmp/package/dist"
 
 rm -rf "$dest"
-mkdir -p "$dest/fonts" "$dest/contrib"
+mkdir -p "$dest/fonts"
 cp "$src/katex.min.js" "$src/katex.min.css" "$dest/"
-cp "$src/contrib/auto-render.min.js" "$dest/contrib/"
+
 cp "$src"/fonts/*.woff2 "$dest/fonts/"
 cp "$tmp/package/LICENSE" "$dest/LICENSE"
 # katex.min.css lists woff2, woff and ttf sources for each font; keep only woff2 so the

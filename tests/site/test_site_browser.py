@@ -1,7 +1,8 @@
 """Every page of the built site in headless Chromium, with the network cut off.
 
 For each page: no console error or uncaught exception, no failed request or HTTP error, no
-request to any other host; every formula rendered by KaTeX (no raw TeX left on screen); every
+request to any other host; every formula rendered (at build time: no KaTeX script is loaded,
+and no raw TeX is left on screen); every
 image loaded, with a real text alternative. Plus: the site search finds Q1 for "transpose",
 and screenshots of the home page and a solution page land in build/screenshots/.
 """
@@ -53,6 +54,7 @@ async () => {
     images: imgs.map(i => ({src: (i.getAttribute("src") || "").slice(0, 80),
                             width: i.naturalWidth, alt: i.getAttribute("alt")})),
     h1: document.querySelectorAll("h1").length,
+    mathScripts: [...document.scripts].map(s => s.src).filter(s => /katex|mathjax/i.test(s)),
   };
 }
 """
@@ -68,6 +70,8 @@ def page_problems(open_page: OpenPage, rel: str) -> dict[str, Any]:
     problems: dict[str, Any] = log.problems()
     if info["unrendered"]:
         problems["formulas left unrendered"] = info["unrendered"]
+    if info["mathScripts"]:  # formulas are rendered when the site is built
+        problems["math-typesetting JavaScript loaded"] = info["mathScripts"]
     if info["katexErrors"]:
         problems["KaTeX errors"] = info["katexErrors"]
     if info["katex"] < info["arithmatex"]:
