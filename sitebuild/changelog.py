@@ -93,9 +93,7 @@ def history(directory: Path = RELEASED, current: str = __version__) -> tuple[Ver
     now = _current()
     typed = _reasons(directory)
     versions: list[tuple[str, dict[str, str], bool]] = [(v, k, True) for v, k in keys.items()]
-    if current in keys:
-        versions[-1] = (current, now, True)  # the released key must still hold
-    else:
+    if current not in keys:  # a released key must still hold: problems() checks that
         versions.append((current, now, False))
     out = []
     for i, (version, key, released) in enumerate(versions):

@@ -36,12 +36,19 @@ def test_every_change_since_the_last_release_has_a_reason() -> None:
     assert changelog.problems() == []
 
 
+NEXT = "0.2.1"  # a version not released yet
+
+
 def test_an_unannounced_change_to_a_published_value_fails(
         monkeypatch: pytest.MonkeyPatch) -> None:
     _patch(monkeypatch, "q3.weights_only.separable", 40)
-    assert changelog.problems() == [
-        f"q3.weights_only.separable: changed in {__version__} (39 -> 40) with no reason in "
+    assert changelog.problems(current=NEXT) == [
+        f"q3.weights_only.separable: changed in {NEXT} (39 -> 40) with no reason in "
         "hw5ref/released/changelog.yaml"]
+    # without a new version, the released key of this one no longer holds
+    assert changelog.problems() == [
+        f"q3.weights_only.separable: changed (39 -> 40) but version {__version__} is already "
+        "released: raise hw5ref.__version__ and give a reason"]
 
 
 def test_a_move_below_the_published_precision_is_not_a_change(
@@ -49,9 +56,10 @@ def test_a_move_below_the_published_precision_is_not_a_change(
     # q4.dropout_minimizer is published to 4 decimals
     moved = answers.value("q4.dropout_minimizer") + 1e-9
     _patch(monkeypatch, "q4.dropout_minimizer", moved)
-    assert changelog.problems() == []
+    assert changelog.problems(current=NEXT) == []
     _patch(monkeypatch, "q4.dropout_minimizer", moved + 1e-3)
-    assert [p.split(":")[0] for p in changelog.problems()] == ["q4.dropout_minimizer"]
+    assert [p.split(":")[0] for p in changelog.problems(current=NEXT)] == [
+        "q4.dropout_minimizer"]
 
 
 def test_a_reason_for_a_key_that_did_not_change_fails(tmp_path: Path) -> None:
@@ -60,7 +68,7 @@ def test_a_reason_for_a_key_that_did_not_change_fails(tmp_path: Path) -> None:
     reasons.write_text(reasons.read_text(encoding="utf-8") + (
         '  - keys: [q2a.batch]\n    reason: "Said again."\n'), encoding="utf-8")
     assert changelog.problems(tmp_path) == [
-        f"{__version__}: reason given for q2a.batch, which did not change"]
+        "0.2.0: reason given for q2a.batch, which did not change"]
 
 
 def test_a_released_version_cannot_change_its_answers() -> None:
