@@ -186,5 +186,5 @@ def part_note(part: str) -> str:
     """"Answer last changed in version X" for a sub-part, linked to the changelog."""
     version = last_changed(part)
     label = next(p.label for p in SUBPARTS if p.id == part)
-    return (f"<small>Published answers of {label} last changed in version "
-            f"[{version}](../changelog.md#{_anchor(version)}).</small>")
+    return (f"*Published answers of {label} last changed in version "
+            f"[{version}](../changelog.md#{_anchor(version)}).*")

@@ -24,7 +24,7 @@ def test_answers_json_is_the_key_of_this_version(built_site: Path) -> None:
 def test_each_sub_part_says_when_its_answers_last_changed(built_site: Path,
                                                           part: SubPart) -> None:
     soup = parsed_page(built_site / part.question.page.removesuffix(".md") / "index.html")
-    note = soup.find(id=part.id).find_next("small")
+    note = soup.find(id=part.id).find_next("em")
     text = " ".join(note.get_text(" ").split())
     assert f"last changed in version {changelog.last_changed(part.id)}" in text
     target = note.find("a")["href"]

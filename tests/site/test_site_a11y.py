@@ -46,6 +46,10 @@ def severe_violations(open_page: OpenPage, rel: str, scheme: str = "light") -> l
     page, _ = open_page(rel, scheme)
     if scheme == "dark":
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    # Long pages skip laying out off-screen blocks (content-visibility: auto, extra.css); axe
+    # cannot measure colours or scroll areas the browser has not rendered, so render all of it,
+    # as a reader scrolling through the page would.
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return summarize(result["violations"])
