@@ -44,34 +44,10 @@ if importlib.util.find_spec("hw5ref") is None:  # outside the repository: instal
 
 # %% tags=["remove-input"]
 # Plumbing: figures are shown as SVG images with alternative text (for screen readers).
-import base64
-import html
-import io
-
-import matplotlib as mpl
-import matplotlib.pyplot as plt
-from IPython.display import HTML, display
-
-
-def svg_text(fig):
-    """``fig`` as SVG text (no timestamp, stable ids, text drawn as paths), then closed.
-
-    The figures set their margins themselves: ``bbox_inches="tight"`` would draw each one twice.
-    """
-    buf = io.StringIO()
-    with mpl.rc_context({"svg.hashsalt": "hw5ref"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    return buf.getvalue()
-
-
-def show(svg, alt):
-    """Display SVG text as an image with alternative text (shown as a repr outside Jupyter)."""
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    alt = html.escape(alt, quote=True)
-    display(HTML(f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}">'))
+from hw5ref.notebook import show, svg_text
 
 # %%
+import matplotlib.pyplot as plt
 import numpy as np
 
 from hw5ref import answers, norm
