@@ -14,39 +14,25 @@ a temporary evaluations directory with a fake third model.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from grading_support import EVALUATIONS, FAKE, FAKE_NAME, load_yaml, renamed
 
+from tools.pages import mkdocs_site_prefix, serve_directory
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _site_url_path() -> str:
-    """The path part of mkdocs.yml's site_url, with leading and trailing slash ("/hw5ref/")."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    # mkdocs.yml may use !ENV / !relative tags; only site_url is needed here.
-    for line in text.splitlines():
-        if line.startswith("site_url:"):
-            url = yaml.safe_load(line)["site_url"]
-            path = urlsplit(url).path or "/"
-            return path if path.endswith("/") else path + "/"
-    return "/"
-
-
-SITE_PREFIX = _site_url_path()
+SITE_PREFIX = mkdocs_site_prefix()
 
 
 @dataclass(frozen=True)
@@ -118,47 +104,15 @@ def built_site(site_build: SiteBuild) -> Path:
     return site_build.path
 
 
-class _PrefixedHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves ``directory`` under SITE_PREFIX like GitHub Pages: a missing path (or anything
-    outside the prefix) gets status 404 with the site's own 404.html."""
-
-    def translate_path(self, path: str) -> str:
-        clean = urlsplit(path).path
-        if not clean.startswith(SITE_PREFIX) and clean + "/" != SITE_PREFIX:
-            return str(Path(self.directory) / "__outside_site_prefix__")
-        return super().translate_path("/" + clean[len(SITE_PREFIX):])
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        not_found = Path(self.directory) / "404.html"
-        if code != 404 or not not_found.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = not_found.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def served_site(built_site: Path) -> Iterator[ServedSite]:
-    handler = functools.partial(_PrefixedHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
+    server = serve_directory(built_site, SITE_PREFIX)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         yield ServedSite(built_site, origin + SITE_PREFIX, origin)
     finally:
         server.shutdown()
         server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

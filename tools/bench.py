@@ -41,9 +41,7 @@ their figures and ratios can be compared.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
@@ -59,6 +57,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from dev import BIN, CHROMIUM, PYTEST_ARGS  # noqa: E402
+from pages import mkdocs_site_prefix, serve_directory  # noqa: E402
 
 TARGETS = {"cold build": 15.0, "warm rebuild": 3.0, "non-browser tests": 60.0}
 RATIO_TARGETS = {"cold build": 2.0, "warm rebuild": 1.5}  # times the bare site's
@@ -221,17 +220,6 @@ def category(resource_type: str, url: str) -> str:
     return "other"
 
 
-def site_prefix() -> str:
-    """The path of mkdocs.yml's site_url ("/hw5ref/"), where the site is served."""
-    from urllib.parse import urlsplit
-
-    for line in (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("site_url:"):
-            path = urlsplit(line.split(":", 1)[1].strip().strip("'\"")).path or "/"
-            return path if path.endswith("/") else path + "/"
-    return "/"
-
-
 def page_urls(site: Path) -> list[str]:
     urls = []
     for html in sorted(site.rglob("*.html")):
@@ -244,22 +232,8 @@ def transfer_sizes(site: Path) -> dict[str, dict[str, int]]:
     """Bytes per category for every page, measured from Chromium's responses."""
     from playwright.sync_api import sync_playwright
 
-    prefix = site_prefix()
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        """Serves the site under site_url's path, as GitHub Pages does (404.html's links)."""
-
-        def translate_path(self, path: str) -> str:
-            path = path.split("?", 1)[0]
-            rest = path[len(prefix) - 1:] if path.startswith(prefix) else "/__missing__"
-            return super().translate_path(rest)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    handler = functools.partial(Handler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    prefix = mkdocs_site_prefix()
+    server = serve_directory(site, prefix)
     host = f"http://127.0.0.1:{server.server_address[1]}"
     origin = host + prefix
     results: dict[str, dict[str, int]] = {}
@@ -306,41 +280,6 @@ LIGHTHOUSE_PAGES = ("", "solutions/q1-convolutions/", "solutions/q2-normalizatio
                     "solutions/q4-dropout/", "model-analysis/scorecard/",
                     "model-analysis/models/claude/", "notebooks/dropout_monte_carlo/")
 LIGHTHOUSE = ROOT / "tools" / "lighthouse"  # package.json pins Lighthouse 12.2.3 (Node 20)
-_TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml")
-
-
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a site under site_url's path with text compressed, as GitHub Pages serves it."""
-
-    prefix = "/"
-
-    def translate_path(self, path: str) -> str:
-        path = path.split("?", 1)[0]
-        rest = path[len(self.prefix) - 1:] if path.startswith(self.prefix) else "/__missing__"
-        return super().translate_path(rest)
-
-    def send_head(self) -> Any:
-        path = self.translate_path(self.path)
-        if os.path.isdir(path):
-            path = os.path.join(path, "index.html")
-        ctype = self.guess_type(path)
-        if not ctype.startswith(_TEXT) or not os.path.isfile(path) or \
-                "gzip" not in self.headers.get("Accept-Encoding", ""):
-            return super().send_head()
-        body = gzip.compress(Path(path).read_bytes(), 6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        import io
-
-        return io.BytesIO(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 def lighthouse(site: Path, pages: tuple[str, ...], runs: int = 3) -> dict[str, dict[str, float]]:
     """Lighthouse's mobile performance score, Total Blocking Time (ms) and Cumulative Layout
     Shift per page, each the median of ``runs`` runs, the site served gzip-compressed."""
@@ -350,11 +289,8 @@ def lighthouse(site: Path, pages: tuple[str, ...], runs: int = 3) -> dict[str, d
     if not binary.exists():
         subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE,
                        check=True)
-    handler = type("Handler", (GzipHandler,), {"prefix": site_prefix()})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}{site_prefix()}"
+    server = serve_directory(site, mkdocs_site_prefix(), compress=True)
+    origin = f"http://127.0.0.1:{server.server_address[1]}{mkdocs_site_prefix()}"
     out: dict[str, dict[str, float]] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -55,10 +55,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import hashlib
 import html
-import http.server
 import io
 import json
 import os
@@ -68,15 +66,16 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling tools modules
+from pages import serve_directory, site_prefix
 
 ROOT = Path(__file__).resolve().parent.parent
 BRANCH = "gh-pages"
@@ -500,11 +499,6 @@ def ensure_alias_and_default(repo: Path, branch: str, template: Path, env: Mappi
 
 # ------------------------------------------------------------------------------ root files
 
-def site_prefix(site_url: str) -> str:
-    path = urlsplit(site_url).path or "/"
-    return path if path.endswith("/") else path + "/"
-
-
 def render_redirect(href: str, canonical: str) -> str:
     """A legacy stub: REDIRECT_TEMPLATE with an absolute canonical link."""
     out = REDIRECT_TEMPLATE.replace(
@@ -719,47 +713,6 @@ def export_branch(repo: Path, branch: str, dest: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(dest, filter="tar")
     return dest
-
-
-class PagesHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves ``directory`` under ``prefix`` like GitHub Pages serves a project site: anything
-    missing (or outside the prefix) gets the root ``404.html`` with status 404."""
-
-    prefix = "/"
-
-    def translate_path(self, path: str) -> str:
-        clean = urlsplit(path).path
-        if not clean.startswith(self.prefix) and clean + "/" != self.prefix:
-            return str(Path(self.directory) / "__outside_site_prefix__")
-        return super().translate_path("/" + clean[len(self.prefix):])
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        not_found = Path(self.directory) / "404.html"
-        if code != 404 or not not_found.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = not_found.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_directory(directory: Path, prefix: str, port: int = 0
-                    ) -> http.server.ThreadingHTTPServer:
-    """A started server (in a daemon thread) for ``directory`` under ``prefix``."""
-    handler = type("Handler", (PagesHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="pages", daemon=True).start()
-    return server
 
 
 # ------------------------------------------------------------------------------------ repro

@@ -1,7 +1,8 @@
 """Every notebook in docs/notebooks runs top to bottom, and is a well-formed jupytext notebook.
 
 The site build executes the notebooks (sitebuild/notebooks.py); running them here as plain
-scripts catches a broken notebook, including its own ``assert`` checks, without a site build. Figures go to the non-interactive Agg backend and are closed afterwards.
+scripts catches a broken notebook, including its own ``assert`` checks, without a site build.
+Figures go to the non-interactive Agg backend and are closed afterwards.
 """
 
 from __future__ import annotations
