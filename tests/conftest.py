@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 import yaml
 from grading_support import EVALUATIONS, FAKE, FAKE_NAME, load_yaml, renamed
+from run_once import once_per_run
 
 from tools.pages import mkdocs_site_prefix, serve_directory
 
@@ -73,26 +74,13 @@ def _build_site(out: Path) -> SiteBuild:
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
-    """One strict build per test run, shared by the pytest-xdist workers.
+    """One strict build per test run, shared by the pytest-xdist workers (``once_per_run``)."""
 
-    Under xdist (tools/dev.py runs ``-n auto``) every worker process asks for this fixture;
-    the first one builds while holding a file lock in the run's shared temporary directory and
-    records the result there, the others wait for the lock and read that record (the pattern
-    pytest-xdist documents for session fixtures that must run once).
-    """
-    import json
+    def build(folder: Path) -> dict[str, Any]:
+        made = _build_site(folder / "site")
+        return {**vars(made), "path": str(made.path)}
 
-    from filelock import FileLock
-
-    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process (no -n, or -p no:xdist)
-        return _build_site(tmp_path_factory.mktemp("built") / "site")
-    shared = tmp_path_factory.getbasetemp().parent
-    record = shared / "site-build.json"
-    with FileLock(str(shared / "site-build.lock")):
-        if not record.is_file():
-            build = _build_site(shared / "built" / "site")
-            record.write_text(json.dumps({**vars(build), "path": str(build.path)}), "utf-8")
-        data = json.loads(record.read_text("utf-8"))
+    data = once_per_run(tmp_path_factory, "built", build)
     return SiteBuild(data["returncode"], data["output"], Path(data["path"]), data["seconds"])
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 import pytest
 import yaml
+from run_once import once_per_run
 
 from sitebuild import theme
 
@@ -263,26 +264,8 @@ def build_small_site_twice(tmp: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def small_builds(tmp_path_factory: pytest.TempPathFactory) -> SmallBuilds:
-    """The two builds, made once per test run: under pytest-xdist the first worker to ask
-    builds them in the run's shared temporary folder while holding a file lock (the pattern of
-    tests/conftest.py's site build), the others read its record."""
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        data = build_small_site_twice(tmp_path_factory.mktemp("small-site"))
-    else:
-        from filelock import FileLock
-
-        shared = tmp_path_factory.getbasetemp().parent
-        record = shared / "small-site-builds.json"
-        with FileLock(str(shared / "small-site-builds.lock")):
-            if not record.is_file():
-                try:
-                    made = build_small_site_twice(shared / "small-site")
-                except Exception as exc:  # recorded, so every worker fails with it
-                    made = {"error": f"{type(exc).__name__}: {exc}"}
-                record.write_text(json.dumps(made), encoding="utf-8")
-            data = json.loads(record.read_text(encoding="utf-8"))
-        if "error" in data:
-            pytest.fail(data["error"])
+    """The two builds, made once per test run (shared by the pytest-xdist workers)."""
+    data = once_per_run(tmp_path_factory, "small-site", build_small_site_twice)
     return SmallBuilds(Path(data["first"]), Path(data["second"]), data["output"])
 
 

@@ -29,8 +29,9 @@ from typing import Any
 
 import pytest
 import yaml
+from run_once import once_per_run
 
-from tools import deploy
+from tools import deploy, pages
 
 SITE_URL = "https://hw5ref.github.io/hw5ref/"
 PREFIX = "/hw5ref/"
@@ -115,30 +116,6 @@ class Published:
     deployed: list[list[str]]  # what each publish() call deployed
 
 
-def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
-                 make: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
-    """``make(folder)`` once per test run, shared by the pytest-xdist workers (the pattern of
-    tests/conftest.py's site build): the first worker to ask makes it in the run's shared
-    temporary folder while holding a file lock and records the result; the others read it."""
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        return make(tmp_path_factory.mktemp(name))
-    from filelock import FileLock
-
-    shared = tmp_path_factory.getbasetemp().parent
-    record = shared / f"{name}.json"
-    with FileLock(str(shared / f"{name}.lock")):
-        if not record.is_file():
-            try:
-                data = make(shared / name)
-            except Exception as exc:  # recorded, so every worker fails with it
-                data = {"error": f"{type(exc).__name__}: {exc}"}
-            record.write_text(json.dumps(data), encoding="utf-8")
-        data = json.loads(record.read_text(encoding="utf-8"))
-    if "error" in data:
-        pytest.fail(data["error"])
-    return data
-
-
 def publish_two_versions(tmp: Path) -> dict[str, Any]:
     """0.1.0 published from its commit (pinned as releases.yaml pins it), then 0.2.0 from HEAD;
     what the tests look at, as a JSON-able record."""
@@ -171,7 +148,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
         mp.setenv("HOME", str(tmp_path_factory.mktemp("home")))
         mp.delenv("SOURCE_DATE_EPOCH", raising=False)
         data = once_per_run(tmp_path_factory, "deploy-two-versions", publish_two_versions)
-        server = deploy.serve_directory(Path(data["site"]), PREFIX)
+        server = pages.serve_directory(Path(data["site"]), PREFIX)
         try:
             yield Published(Path(data["repo"]), Path(data["site"]),
                             f"http://127.0.0.1:{server.server_address[1]}{PREFIX}",
