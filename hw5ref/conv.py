@@ -152,7 +152,7 @@ def conv1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> FloatArray:
     _check_filter_fits(x.shape, w.shape, (p,))
     _padded_entries(x.shape, (p,))
     k = w.shape[0]
-    m = (x.shape[0] + 2 * p - k) // s + 1
+    m = conv_output_length(x.shape[0], k, s, p)
     _conv_cost(m, k)
     windows = sliding_window_view(np.pad(x, p), k)[::s]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -179,8 +179,8 @@ def conv2d(
     _check_filter_fits(x.shape, w.shape, (ph, pw))
     _padded_entries(x.shape, (ph, pw))
     kh, kw = w.shape
-    ho = (x.shape[0] + 2 * ph - kh) // sh + 1
-    wo = (x.shape[1] + 2 * pw - kw) // sw + 1
+    ho = conv_output_length(x.shape[0], kh, sh, ph)
+    wo = conv_output_length(x.shape[1], kw, sw, pw)
     _conv_cost(ho * wo, kh * kw)
     with np.errstate(over="ignore", invalid="ignore"):
         out: FloatArray = np.einsum("hwab,ab->hw", _windows(x, kh, kw, (sh, sw), (ph, pw)), w)
@@ -267,7 +267,7 @@ def conv1d_matrix(x: Any, size: int, stride: int = 1, padding: int = 0) -> Float
     p = integer(padding, "padding", 0)
     _check_filter_fits(x.shape, (k,), (p,), name="size")
     _padded_entries(x.shape, (p,))
-    m = (x.shape[0] + 2 * p - k) // s + 1
+    m = conv_output_length(x.shape[0], k, s, p)
     check_entries(m * k, "x and size are too large", f"the ({m}, {k}) window matrix")
     out: FloatArray = np.array(sliding_window_view(np.pad(x, p), k)[::s], dtype=np.float64)
     return out
@@ -348,8 +348,8 @@ def _stack_cost(shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple[i
     """Refuse an absurd padded (N, C, H, W) stack; return N, C and the output size Ho, Wo."""
     n, c, h, w = shape
     _padded_entries((h, w), padding, lead=n * c)
-    ho = (h + 2 * padding[0] - kernel[0]) // stride[0] + 1
-    wo = (w + 2 * padding[1] - kernel[1]) // stride[1] + 1
+    ho = conv_output_length(h, kernel[0], stride[0], padding[0])
+    wo = conv_output_length(w, kernel[1], stride[1], padding[1])
     return n, c, ho, wo
 
 
