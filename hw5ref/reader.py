@@ -74,6 +74,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 from lark.lark import PostLex
 from lark.lexer import BasicLexer, LexerThread
 
+from hw5ref.parts import entry_label
+
 __all__ = ["MAX_DEPTH", "MAX_DIGITS", "MAX_ENTRIES", "MAX_LENGTH", "ReadError", "Reading",
            "read_answer", "read_number", "read_value"]
 
@@ -765,10 +767,7 @@ def _convert(lit: _Lit, who: str, text: str) -> tuple[float, float]:
 def _entry_name(shape: tuple[int, ...], flat: int) -> str:
     if not shape:
         return "the number"
-    index = np.unravel_index(flat, shape)
-    if len(shape) == 1:
-        return f"entry {int(index[0]) + 1}"
-    return f"entry ({int(index[0]) + 1}, {int(index[1]) + 1})"
+    return f"entry {entry_label([int(i) for i in np.unravel_index(flat, shape)])}"
 
 
 def _frozen(array: FloatArray) -> FloatArray:
@@ -873,7 +872,7 @@ def read_value(value: object, name: str) -> FloatArray:
     out = np.empty((len(rows), lengths[0]), dtype=np.float64)
     for i, row in enumerate(rows):
         for j, entry in enumerate(row):
-            out[i, j] = _data_number(entry, name, f"entry ({i + 1}, {j + 1})")
+            out[i, j] = _data_number(entry, name, f"entry {entry_label((i, j))}")
     return out
 
 
