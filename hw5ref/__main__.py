@@ -38,7 +38,6 @@ EXIT_MALFORMED = 2
 #: Largest seed accepted: numpy's generators take any integer, but a seed no one can type back
 #: is a mistake, and huge integers slow everything that prints them.
 MAX_SEED = 2**64 - 1
-_VARIANT_CHOICES = (*variants.VARIANT_PARTS, "4a", "4b", "4c", "4d")
 #: Each command's options (True: takes a value) and positional arguments.
 _COMMANDS: dict[str, tuple[dict[str, bool], tuple[str, ...]]] = {
     "variant": ({"--seed": True, "--json": False, "--no-answer": False, "--help": False,
@@ -109,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print a new instance of a sub-part, with its verified answer. The same "
         "seed always gives the same instance; 3a and 3b share the layer, 4 covers 4(a)-4(d).",
     )
-    var.add_argument("part", metavar="PART", type=_part_type(_VARIANT_CHOICES),
+    var.add_argument("part", metavar="PART", type=_part_type(variants.ACCEPTED_PARTS),
                      help=f"one of {', '.join(variants.VARIANT_PARTS)}")
     var.add_argument("--seed", type=_seed, required=True, metavar="N",
                      help=f"whole number from 0 to {MAX_SEED} selecting the instance")
@@ -227,8 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    first = next((a for a in args if not a.startswith("-")), None)  # the command, if any
-    command = first if first in _COMMANDS else None
+    command = args[0] if args and args[0] in _COMMANDS else None  # _arrange's rule
     try:
         return _run(args)
     except SystemExit as exc:  # --help and --version print and exit with status 0

@@ -31,7 +31,7 @@ import numpy as np
 from hw5ref import answers, conv, parts, variants
 from hw5ref._validate import FloatArray, integer
 from hw5ref.reader import Reading, read_answer
-from hw5ref.values import compare, format_number, format_value
+from hw5ref.values import Diff, compare, format_number, format_value
 from hw5ref.variants import Problem
 
 __all__ = ["CHECK_PARTS", "AnswerError", "AnswerShapeError", "Verdict", "check"]
@@ -134,9 +134,8 @@ def _close(got: FloatArray, tol: FloatArray, expected: FloatArray) -> bool:
     return compare(got, expected, tol)[0]
 
 
-def _mismatches(got: FloatArray, tol: FloatArray, expected: FloatArray) -> list[str]:
-    _, diffs = compare(got, expected, tol)
-    return [(f"entry {d.where}: " if expected.ndim else "")
+def _mismatches(diffs: Sequence[Diff], vector: bool) -> list[str]:
+    return [(f"entry {d.where}: " if vector else "")
             + f"got {_fmt(d.claimed)}, expected {_fmt(d.expected)}" for d in diffs]
 
 
@@ -153,7 +152,8 @@ def _grade_array(
     ``mistakes`` are known wrong answers whose note is shown when the answer matches one."""
     answer = _shaped(parsed, expected.shape, part)
     got, tol = answer.values, answer.tolerances
-    if _close(got, tol, expected):
+    ok, diffs = compare(got, expected, tol)
+    if ok:
         summary = (f"all {expected.size} entries match" if expected.ndim
                    else f"equals {_fmt(float(expected))}")
         return Verdict(part, problem.seed, True, summary)
@@ -161,7 +161,7 @@ def _grade_array(
         if alt.shape == expected.shape and _close(got, tol, alt):
             return Verdict(part, problem.seed, True, "matches under another convention",
                            notes=(note,))
-    wrong = _mismatches(got, tol, expected)
+    wrong = _mismatches(diffs, bool(expected.ndim))
     notes = tuple(note for bad, note in mistakes
                   if bad.shape == expected.shape and _close(got, tol, bad))
     summary = f"{len(wrong)} of {expected.size} entries differ" if expected.ndim else wrong[0]

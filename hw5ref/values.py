@@ -134,7 +134,7 @@ def format_number(x: Any, decimals: int | None = None, thousands: bool = False) 
     if decimals is not None:
         text = f"{v:{group}.{int(decimals)}f}"
         return text.removeprefix("-") if float(text.replace(",", "")) == 0 else text
-    if v == round(v) and abs(v) < 1e15:
+    if v == round(v):  # |v| < 1e15 here: larger values returned above
         return f"{round(v):{group}d}"
     for places in range(7):
         scaled = v * 10**places

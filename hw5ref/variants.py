@@ -33,7 +33,7 @@ and one writer; a variant per file would repeat that frame eleven times.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,7 @@ from hw5ref._validate import FloatArray, integer
 from hw5ref.values import format_number, format_value, plain
 
 __all__ = [
+    "ACCEPTED_PARTS",
     "RANGES",
     "VARIANT_PARTS",
     "Problem",
@@ -54,6 +55,8 @@ __all__ = [
 
 #: Sub-parts that :func:`variant` can generate; ``4`` covers 4(a)-4(d).
 VARIANT_PARTS: tuple[str, ...] = ("1b", "1c", "2b", "3a", "3b", "4")
+#: What ``variant``/``original`` accept: the parts, and ``4a``-``4d`` for the family ``4``.
+ACCEPTED_PARTS: tuple[str, ...] = (*VARIANT_PARTS, "4a", "4b", "4c", "4d")
 
 #: What the generators draw: inclusive ranges ``(low, high)``, or the choices for ``3.kernel``
 #: and ``4.keep_probability`` (sqrt(p / (1 - p)) is 1, 2 and 3 for these). The one definition
@@ -153,16 +156,9 @@ class Problem:
 
 
 # ----------------------------------------------------------------------------- formatting
-def _tex_vector(v: Sequence[float] | FloatArray) -> str:
-    return format_value(v, "tex")
-
-
-def _tex_matrix(m: FloatArray | Sequence[Sequence[float]]) -> str:
-    return format_value(m, "tex")
-
-
-def _tex_number(x: float) -> str:
-    return format_value(x, "tex")
+def _tex(value: Any) -> str:
+    """A number, vector or matrix as TeX (the site's one formatter)."""
+    return format_value(value, "tex")
 
 
 def _json(value: Any) -> Any:
@@ -204,14 +200,14 @@ def _problem_1b(x: FloatArray, y: FloatArray, k: int, seed: int | None) -> Probl
     statement = (
         "A 1-D convolutional layer (deep-learning convention: the filter is slid over the input "
         "without flipping, stride 1, no padding) maps the input\n\n"
-        f"$$x = {_tex_vector(x)}$$\n\nto the output\n\n$$y = {_tex_vector(y)}.$$\n\n"
+        f"$$x = {_tex(x)}$$\n\nto the output\n\n$$y = {_tex(y)}.$$\n\n"
         f"The filter has length {k}. Find it."
     )
     solution = (
         f"Each output is the dot product of a length-{k} window of $x$ with the filter, so "
-        f"$y = A w$ where the rows of $A$ are the windows:\n\n$$A = {_tex_matrix(windows)}.$$\n\n"
+        f"$y = A w$ where the rows of $A$ are the windows:\n\n$$A = {_tex(windows)}.$$\n\n"
         f"$A$ is {windows.shape[0]}×{k} with rank {rank}, full column rank, so exactly one "
-        f"filter fits:\n\n$$w = {_tex_vector(w)}.$$"
+        f"filter fits:\n\n$$w = {_tex(w)}.$$"
     )
     return Problem(
         part="1b",
@@ -252,7 +248,7 @@ def _problem_1c(x: FloatArray, w: FloatArray, stride: int, padding: int,
     ho, wo = out.shape
     statement = (
         "Compute the 2-D transposed convolution of the input\n\n"
-        f"$$X = {_tex_matrix(x)}$$\n\nwith the filter\n\n$$W = {_tex_matrix(w)}$$\n\n"
+        f"$$X = {_tex(x)}$$\n\nwith the filter\n\n$$W = {_tex(w)}$$\n\n"
         f"using stride {stride} and padding {padding}."
     )
     crop = (
@@ -264,7 +260,7 @@ def _problem_1c(x: FloatArray, w: FloatArray, stride: int, padding: int,
         f"{(h - 1) * stride + k} × {(wd - 1) * stride + k} grid; sum the overlaps{crop}. "
         f"The output is $({h}-1)\\cdot{stride} - 2\\cdot{padding} + {k} = {ho}$ by "
         f"$({wd}-1)\\cdot{stride} - 2\\cdot{padding} + {k} = {wo}$:\n\n"
-        f"$$Y = {_tex_matrix(out)}.$$"
+        f"$$Y = {_tex(out)}.$$"
     )
     return Problem(
         part="1c",
@@ -316,17 +312,17 @@ def _variant_2b(seed: int) -> Problem:
     statement = (
         "A simplified batch norm only centres its inputs: "
         r"$y_i = \gamma (x_i - \mu) + \beta$ with $\mu = \frac{1}{n}\sum_{j=1}^{n} x_j$. "
-        f"For a batch of $n = {n}$ inputs $x = {_tex_vector(x)}$ with "
-        f"$\\gamma = {_tex_number(gamma)}$ and $\\beta = {_tex_number(beta)}$, backpropagation "
+        f"For a batch of $n = {n}$ inputs $x = {_tex(x)}$ with "
+        f"$\\gamma = {_tex(gamma)}$ and $\\beta = {_tex(beta)}$, backpropagation "
         r"delivers the upstream gradients $\partial L/\partial y = "
-        f"{_tex_vector(g)}$. Find $\\partial L/\\partial x_j$ for every $j$."
+        f"{_tex(g)}$. Find $\\partial L/\\partial x_j$ for every $j$."
     )
     solution = (
         r"$\partial L/\partial x_j = \gamma\left(\partial L/\partial y_j - \frac{1}{n}"
         r"\sum_i \partial L/\partial y_i\right)$; $x$ and $\beta$ do not enter. The mean upstream "
-        f"gradient is ${_tex_number(mean_g)}$, so\n\n"
-        f"$$\\partial L/\\partial x = {_tex_number(gamma)}\\cdot\\left({_tex_vector(g)} - "
-        f"{_tex_number(mean_g)}\\right) = {_tex_vector(dx)}.$$\n\n"
+        f"gradient is ${_tex(mean_g)}$, so\n\n"
+        f"$$\\partial L/\\partial x = {_tex(gamma)}\\cdot\\left({_tex(g)} - "
+        f"{_tex(mean_g)}\\right) = {_tex(dx)}.$$\n\n"
         "(With $n = 1$ the gradient would be $0$: the only output is $\\beta$, whatever $x_1$ is.)"
     )
     return Problem(
@@ -352,7 +348,7 @@ def _original_2b() -> Problem:
     )
     solution = (
         r"$\partial L/\partial x_1 = \gamma\left(\partial L/\partial y_1 - "
-        r"\partial L/\partial y_1\right) = " + _tex_number(value) + "$: with one element, "
+        r"\partial L/\partial y_1\right) = " + _tex(value) + "$: with one element, "
         r"$y_1 = \beta$ no matter what $x_1$ is."
     )
     return Problem(
@@ -484,8 +480,8 @@ def _problem_4(X: FloatArray, y: FloatArray, w_tilde: FloatArray, p: float,
     statement = (
         "Linear regression is trained with dropout: each entry of $X$ is kept independently "
         r"with probability $p$ (mask $R$, $R_{ij} \sim \mathrm{Bernoulli}(p)$). Take"
-        f"\n\n$$X = {_tex_matrix(X)},\\quad y = {_tex_vector(y)},\\quad "
-        f"\\tilde w = {_tex_vector(w_tilde)},\\quad p = {_tex_number(p)}.$$\n\n"
+        f"\n\n$$X = {_tex(X)},\\quad y = {_tex(y)},\\quad "
+        f"\\tilde w = {_tex(w_tilde)},\\quad p = {_tex(p)}.$$\n\n"
         r"(a) Compute $\mathbb{E}_R \lVert y - (R \odot X)\tilde w\rVert^2$ as the fit term "
         r"$\lVert y - pX\tilde w\rVert^2$ plus the penalty "
         r"$p(1-p)\lVert\tilde\Gamma\tilde w\rVert^2$, $\tilde\Gamma = "
@@ -498,16 +494,16 @@ def _problem_4(X: FloatArray, y: FloatArray, w_tilde: FloatArray, p: float,
         r"(d) What are the column norms of $\tilde X$?"
     )
     solution = (
-        f"Column norms: ${_tex_vector(norms)}$, so "
-        f"$\\tilde\\Gamma = \\mathrm{{diag}}{_tex_vector(norms)}$.\n\n"
-        f"(a) fit ${_tex_number(fit)}$ + penalty ${_tex_number(penalty)}$ = "
-        f"${_tex_number(loss)}$.\n\n"
-        f"(b) $w = p\\tilde w = {_tex_vector(w_inf)}$ and "
+        f"Column norms: ${_tex(norms)}$, so "
+        f"$\\tilde\\Gamma = \\mathrm{{diag}}{_tex(norms)}$.\n\n"
+        f"(a) fit ${_tex(fit)}$ + penalty ${_tex(penalty)}$ = "
+        f"${_tex(loss)}$.\n\n"
+        f"(b) $w = p\\tilde w = {_tex(w_inf)}$ and "
         r"$\Gamma = \sqrt{(1-p)/p}\,\tilde\Gamma = \mathrm{diag}"
-        f"{_tex_vector(np.diag(gamma))}$.\n\n"
-        f"(c) $\\tilde X = {_tex_matrix(ridge)}$.\n\n"
-        f"(d) ${_tex_vector(ridge_norms)}$: every column has norm "
-        f"$\\sqrt{{p/(1-p)}} = {_tex_number(1 / scale)}$. (With "
+        f"{_tex(np.diag(gamma))}$.\n\n"
+        f"(c) $\\tilde X = {_tex(ridge)}$.\n\n"
+        f"(d) ${_tex(ridge_norms)}$: every column has norm "
+        f"$\\sqrt{{p/(1-p)}} = {_tex(1 / scale)}$. (With "
         r"$\Gamma = \tilde\Gamma$ and $\lambda = (1-p)/p$ instead, every column has norm 1; "
         "the checker accepts both.)"
     )
@@ -598,7 +594,7 @@ def variant(part: str, seed: int) -> Problem:
     ...
     ValueError: seed must be an integer >= 0, got -1
     """
-    name = family(parts.normalize(part, (*VARIANT_PARTS, "4a", "4b", "4c", "4d")))
+    name = family(parts.normalize(part, ACCEPTED_PARTS))
     seed = integer(seed, "seed", 0)
     return _VARIANTS[name](seed)
 
@@ -612,5 +608,5 @@ def original(part: str) -> Problem:
     >>> original("3b").answer["totals"]["weights_only"]
     39
     """
-    name = family(parts.normalize(part, (*VARIANT_PARTS, "4a", "4b", "4c", "4d")))
+    name = family(parts.normalize(part, ACCEPTED_PARTS))
     return _ORIGINALS[name]()
