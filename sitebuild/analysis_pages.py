@@ -68,7 +68,6 @@ _GENERATED_NOTE = (
     "    Built from the evaluation records in `evaluations/` each time the site is built; every "
     "grade and count below is computed by `hw5ref.grading`, none is typed by hand.\n"
 )
-_VERDICT_WORDS = {"correct": "correct", "wrong": "wrong"}
 _REVIEWER_WORDS = {"correct": "correct", "partly-correct": "partly correct", "wrong": "wrong",
                    "not-assessed": "not assessed"}
 
@@ -99,7 +98,7 @@ def _code(value: Any) -> str:
 def _grade_label(c: GradedClaim, a: Analysis, from_page: str) -> str:
     """"✗ **wrong** (computed) · substantive", with minor points and possible artifacts
     marked as such."""
-    word = _VERDICT_WORDS[c.grade.verdict]
+    word = c.grade.verdict
     how = "computed" if c.grade.computed else \
         f"judged by hand: {getattr(c.claim.check, 'basis', '')}"
     mark = "✓" if not c.wrong else ("✗" if a.decides(c) else "△")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hw5ref import __version__, answers
-from hw5ref.parts import SUBPARTS
+from hw5ref.parts import subpart
 
 __all__ = ["RELEASED", "Change", "Version", "answers_json", "history", "last_changed", "page",
            "part_note", "problems"]
@@ -184,7 +184,7 @@ def page(directory: Path = RELEASED, current: str = __version__) -> str:
 
 def part_note(part: str) -> str:
     """"Answer last changed in version X" for a sub-part, linked to the changelog."""
-    version = last_changed(part)
-    label = next(p.label for p in SUBPARTS if p.id == part)
-    return (f"*Published answers of {label} last changed in version "
+    sub = subpart(part)
+    version = last_changed(sub.id)
+    return (f"*Published answers of {sub.label} last changed in version "
             f"[{version}](../changelog.md#{_anchor(version)}).*")

@@ -44,23 +44,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(-100)  # after mkdocs-jupyter has taken its notebook files
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    from hw5ref.grading.records import RecordError, load_evaluations
+    from sitebuild.macros import graded_analysis
 
     notebooks.use_executed_copies(files, _copies)
     try:
-        records = load_evaluations().records
-    except (RecordError, ValueError) as exc:
+        graded = graded_analysis()  # a RecordError is a ValueError too
+    except ValueError as exc:
         raise PluginError(str(exc)) from exc
-    for record in records:  # one page per model, listed by the models index (no nav entry)
+    for result in graded.models:  # one page per model, listed by the models index (no nav)
+        record = result.record
         path = analysis_pages.model_page_path(record.model)
         files.append(File.generated(
             config, path, content=analysis_pages.model_page_stub(record.model, record.name)))
-    from sitebuild.macros import graded_analysis
-
-    try:
-        graded = graded_analysis()
-    except ValueError as exc:
-        raise PluginError(str(exc)) from exc
     files.append(File.generated(config, "answers.json", content=changelog.answers_json()))
     for path, data in analysis_pages.downloads(graded).items():  # the analysis as data
         files.append(File.generated(config, path, content=data) if isinstance(data, str) else

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ALLOWLIST", "DOCS", "Literal", "literals", "problems", "scan_page", "sources"]
+__all__ = ["ALLOWLIST", "DOCS", "Literal", "problems", "scan_page", "sources"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -127,12 +126,6 @@ def sources(docs: Path = DOCS) -> dict[str, str]:
     out.update({p.relative_to(docs).as_posix(): _notebook_markdown(p)
                 for p in sorted((docs / "notebooks").glob("*.py"))})
     return out
-
-
-def literals(pages: dict[str, str] | None = None) -> Iterator[Literal]:
-    """Every typed literal of every page."""
-    for page, text in (pages if pages is not None else sources()).items():
-        yield from scan_page(text, page)
 
 
 @functools.cache

@@ -394,16 +394,11 @@ def _with_analysis(fn: Callable[..., str]) -> Callable[..., str]:
     return macro
 
 
-def models_index() -> str:
-    """The list of model pages, for the models index page."""
-    return analysis_pages.model_list(graded_analysis(), f"{analysis_pages.BASE}/models.md")
-
-
 MACROS: tuple[Callable[..., str], ...] = (
     answer, premise, changed, changelog, elimination, scatter_sum, scatter_entry, claim,
     q3_table, q4a_derivation,
     notebook_list, notebook_figure, hw5ref_cli, variant_range, check_parts, exit_codes,
-    answer_notations, example_mistake, variant_markdown, models_index,
+    answer_notations, example_mistake, variant_markdown,
     analysis_pages.check_kinds, analysis_pages.record_fields, analysis_pages.premise_list,
     *(_with_analysis(fn) for fn in (
         analysis_pages.headline, analysis_pages.model_list, analysis_pages.taxonomy_ids,

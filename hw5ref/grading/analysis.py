@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from hw5ref.grading.kinds import Check, Grade, claim_seed
+from hw5ref.grading.kinds import Check, Grade, grade_check
 from hw5ref.grading.records import (
     AuditNote,
     Claim,
@@ -73,7 +73,7 @@ def _grade(check: Check) -> Grade:
     # checks in different records are graded once per process.
     key = check.model_dump_json()
     if key not in _GRADES:
-        _GRADES[key] = check.grade(claim_seed(check))
+        _GRADES[key] = grade_check(check)
     return _GRADES[key]
 
 

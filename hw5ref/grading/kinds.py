@@ -466,8 +466,7 @@ class BatchnormJacobianCheck(Check):
             jac = np.column_stack([norm.centered_batchnorm(x + e, gamma, 0.0) - base
                                    for e in np.eye(n)])
             truth = jac if self.of == "y" else np.eye(n) - jac  # mean = x - (y at gamma 1)
-            mask = {"all": np.ones((n, n), bool), "diagonal": np.eye(n, dtype=bool),
-                    "off_diagonal": ~np.eye(n, dtype=bool)}[self.where]
+            mask = _entry_mask(self.where, (n, n))
             grade = _arrays(self.kind, evaluate(self.claimed, env), truth,
                             f"finite differences of hw5ref.norm.centered_batchnorm, n={n}, "
                             f"gamma={plain(gamma)} ({self.where} entries)", mask=mask)
@@ -658,14 +657,6 @@ def _with_w(env: dict[str, Any], w: Any) -> dict[str, Any]:
     if "Ldrop" in env:
         out["Ldrop"] = dropout.enumerate_expected_loss(env["X"], env["y"], w, env["p"])
     return out
-
-
-#: The names a Q4 expression may use.
-Q4_NAMES = ("X (n x d data), y (n), w (d, the weights w~), v (d, a second vector), p (keep "
-            "probability), R (the dropout mask, only inside E(...)), Ldrop (the exact expected "
-            "dropout loss, by enumerating masks), N = diag(column norms) (the homework's Γ̃), "
-            "N2 = N @ N, Gam (a random invertible diagonal Γ), lam, alpha, n, d; functions "
-            "E, sq (squared norm), diag, ones, eye, inv, sqrt, outer")
 
 
 def _entry_mask(where: str, shape: tuple[int, ...]) -> Any:

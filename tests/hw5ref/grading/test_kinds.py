@@ -452,3 +452,22 @@ def test_a_count_without_bias_by_default() -> None:
     # bias defaults to false: 3*3*3*4 = 108, not the 112 that counts 4 biases
     assert (grade.status, grade.claimed, grade.expected) == ("wrong", 112, 108)
     assert diffs(grade) == [("value", 112, 108)]
+
+
+def test_the_q4_names_the_record_format_page_lists_are_the_names_the_grader_defines() -> None:
+    """The page's list of names for Q4 expressions is written by hand: it must be exactly the
+    environment of the Q4 checks (plus ``E``, the expectation over the mask ``R``)."""
+    import re
+    from pathlib import Path
+
+    import numpy as np
+
+    from hw5ref.grading import kinds
+
+    page = (Path(__file__).resolve().parents[3] / "docs" / "model-analysis"
+            / "add-an-evaluation.md").read_text(encoding="utf-8")
+    paragraph = page[page.index("In the Q4 checks the names are:"):
+                     page.index("## Grading a claim from Python")]
+    listed = set(re.findall(r"`([A-Za-z]\w*)`", paragraph))
+    env, mask = kinds._q4_env(2, 2, np.random.default_rng(0))
+    assert listed == set(env) | {mask.name, "E"}
