@@ -13,9 +13,8 @@ claim blocks): split apart, each page would import most of the others.
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -280,18 +279,16 @@ def model_page(a: Analysis, model: str) -> str:
     m = next(r for r in a.models if r.model == model)
     page = model_page_path(m.model)
     rec = m.record
-    wrong = sum(c.wrong for c in m.claims)
+    n = a.counts((m,))
     out = [
         _GENERATED_NOTE,
         f"**Source report:** `{rec.source.file}` — {rec.source.description}  ",
         f"**Reviewer:** {rec.source.reviewer}.  ",
         f"**Model:** {rec.vendor}, {rec.version}.",
         "",
-        f"{len(m.claims)} claims recorded; {sum(c.grade.computed for c in m.claims)} checked by "
-        f"computation, {sum(not c.grade.computed for c in m.claims)} judged by hand; "
-        f"{wrong} wrong, of which "
-        + ", ".join(f"{sum(c.wrong and c.severity == s for c in m.claims)} {s}"
-                    for s in a.evaluations.severities)
+        f"{n['claims']} claims recorded; {n['computed']} checked by computation, "
+        f"{n['manual']} judged by hand; {n['wrong']} wrong, of which "
+        + ", ".join(f"{n[f'wrong_{s}']} {s}" for s in a.evaluations.severities)
         + f". Only substantive errors decide an outcome: see the "
         f"[scorecard]({_rel(page, BASE + '/scorecard.md')}#how-to-read-it).",
         "",
@@ -416,55 +413,45 @@ def scorecard(a: Analysis) -> str:
 
 
 # ----------------------------------------------------------------------------- comparison
-def _count_severity(severity: str, m: ModelResult) -> int:
-    return sum(c.wrong and c.severity == severity for c in m.claims)
-
-
 def comparison(a: Analysis) -> str:
     """Outcomes, claims and error kinds counted per model."""
     page = f"{BASE}/comparison.md"
     names = [m.name for m in a.models]
     head = "| | " + " | ".join(names) + " |"
     rule = "| --- |" + " --- |" * len(names)
+    per_model = [a.counts((m,)) for m in a.models]
+
+    def row(label: str, key: str) -> str:
+        return f"| {label} | " + " | ".join(str(n[key]) for n in per_model) + " |"
+
     out = [_GENERATED_NOTE]
     out += ["## Outcomes", "", head, rule]
-    for o in OUTCOMES:
-        out.append(f"| {o} | " + " | ".join(
-            str(sum(p.outcome == o for p in m.parts.values())) for m in a.models) + " |")
-    out.append("| reviewer disagrees | " + " | ".join(
-        str(sum(not p.agrees for p in m.parts.values())) for m in a.models) + " |")
+    out += [row(o, f"outcome_{o}") for o in OUTCOMES]
+    out.append(row("reviewer disagrees", "disagreements"))
     out += ["", "## Claims", "", head, rule]
-    rows: list[tuple[str, Callable[[ModelResult], int]]] = [
-            ("claims recorded", lambda m: len(m.claims)),
-            ("checked by computation", lambda m: sum(c.grade.computed for c in m.claims)),
-            ("judged by hand", lambda m: sum(not c.grade.computed for c in m.claims)),
-            ("judged by hand, as our judgement",
-             lambda m: sum(getattr(c.claim.check, "basis", "") == "judgement" for c in m.claims)),
-            ("wrong", lambda m: sum(c.wrong for c in m.claims)),
-            *[(f"wrong, {s}", functools.partial(_count_severity, s))
-              for s in a.evaluations.severities],
-            ("wrong, possibly a conversion artifact",
-             lambda m: sum(c.wrong and c.possible_artifact for c in m.claims)),
-            ("wrong, root errors (not inherited)",
-             lambda m: sum(c.wrong and "propagated-error" not in c.tags for c in m.claims))]
-    for label, row_fn in rows:
-        out.append(f"| {label} | " + " | ".join(str(row_fn(m)) for m in a.models) + " |")
+    out += [row(label, key) for label, key in (
+        ("claims recorded", "claims"), ("checked by computation", "computed"),
+        ("judged by hand", "manual"), ("judged by hand, as our judgement", "manual_judgement"),
+        ("wrong", "wrong"),
+        *[(f"wrong, {s}", f"wrong_{s}") for s in a.evaluations.severities],
+        ("wrong, possibly a conversion artifact", "wrong_possible_artifact"),
+        ("wrong, root errors (not inherited)", "root_errors"))]
     taxonomy_page = _rel(page, f"{BASE}/taxonomy.md")
+    tag_counts = {m.model: a.tag_counts(m) for m in a.models}
     for cls, title in (("error", "Error kinds (tags on wrong claims)"),
                        ("weakness", "Weaknesses (tags on correct claims and findings)")):
         out += ["", f"## {title}", "", head, rule]
-        counts = [a.tag_counts(m) for m in a.models]
         for tag, kind in a.taxonomy.items():
             if kind.cls == cls:
                 out.append(f"| [{kind.name}]({taxonomy_page}#{tag}) | "
-                           + " | ".join(str(c[tag]) for c in counts) + " |")
+                           + " | ".join(str(tag_counts[m.model][tag]) for m in a.models) + " |")
     out += ["", "## Errors in the last attempt, by sub-part", "", head, rule]
     for part in PARTS:
         out.append(f"| {_title(part)} | " + " | ".join(
             _points(m.parts[part], a) for m in a.models) + " |")
-    shared = [t for t in a.taxonomy if all(a.tag_counts(m)[t] for m in a.models)]
-    only = {m.name: [t for t in a.taxonomy if a.tag_counts(m)[t]
-                     and not any(a.tag_counts(o)[t] for o in a.models if o is not m)]
+    shared = [t for t in a.taxonomy if all(tag_counts[m.model][t] for m in a.models)]
+    only = {m.name: [t for t in a.taxonomy if tag_counts[m.model][t]
+                     and not any(tag_counts[o.model][t] for o in a.models if o is not m)]
             for m in a.models}
     out += ["", "## Shared and distinct patterns", "",
             "Kinds found in every model: "
@@ -708,9 +695,9 @@ def headline(a: Analysis) -> str:
 def model_list(a: Analysis, page: str = f"{BASE}/index.md") -> str:
     """A list linking every model's page, with its claim counts."""
     return "\n".join(
-        f"- [{m.name}]({_rel(page, model_page_path(m.model))}): {len(m.claims)} claims, "
-        f"{sum(c.wrong for c in m.claims)} wrong; source report `{m.record.source.file}`."
-        for m in a.models)
+        f"- [{m.name}]({_rel(page, model_page_path(m.model))}): {n['claims']} claims, "
+        f"{n['wrong']} wrong; source report `{m.record.source.file}`."
+        for m in a.models for n in (a.counts((m,)),))
 
 
 def _type_name(annotation: Any) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -201,13 +202,15 @@ class Analysis:
                     return c
         raise KeyError(claim_id)
 
-    def counts(self) -> dict[str, int]:
-        """Headline counts over all models (model claims only; reviewer claims separately)."""
-        claims = [c for m in self.models for c in m.claims]
-        parts = [p for m in self.models for p in m.parts.values()]
-        reviewer = [c for m in self.models for c in m.reviewer_claims]
+    def counts(self, models: Sequence[ModelResult] | None = None) -> dict[str, int]:
+        """Headline counts over ``models`` (default: all; model claims only, reviewer claims
+        separately): the one place where what is counted, and how, is written."""
+        models = self.models if models is None else tuple(models)
+        claims = [c for m in models for c in m.claims]
+        parts = [p for m in models for p in m.parts.values()]
+        reviewer = [c for m in models for c in m.reviewer_claims]
         return {
-            "models": len(self.models),
+            "models": len(models),
             "claims": len(claims),
             "computed": sum(c.grade.computed for c in claims),
             "manual": sum(not c.grade.computed for c in claims),
