@@ -49,16 +49,14 @@ __all__ = [
 DEFAULT_KATEX_JS = (Path(__file__).resolve().parent.parent / "docs" / "assets" / "vendor"
                     / "katex" / "katex.min.js")
 
-# Display formulas get tabindex="0" so that a keyboard user can scroll one that is wider
-# than the column (extra.css gives them overflow-x: auto). Which ones overflow depends on the
-# reader's viewport, which is unknown at build time, so every display formula is focusable.
-FOCUSABLE_DISPLAY = True
-
-# KaTeX's auto-render puts each formula in its own <span> (renderMathInText). Keeping that
-# wrapper gives exactly today's layout (screenshots identical pixel for pixel). Without it a
-# display formula loses ~25 px of blank line above and below (the inline <span> around the
-# block .katex-display makes two anonymous line boxes): tighter, but a visible change.
-WRAP_LIKE_AUTO_RENDER = True
+# Two choices render_html makes for every formula:
+# - Display formulas get tabindex="0" so that a keyboard user can scroll one that is wider
+#   than the column (extra.css gives them overflow-x: auto). Which ones overflow depends on
+#   the reader's viewport, unknown at build time, so every display formula is focusable.
+# - Each formula sits in its own <span>, as KaTeX's auto-render put it (renderMathInText):
+#   the layout stays as it was (screenshots identical pixel for pixel). Without it a display
+#   formula loses ~25 px of blank line above and below (the inline <span> around the block
+#   .katex-display makes two anonymous line boxes): tighter, but a visible change.
 
 
 class FormulaSyntaxError(ValueError):
@@ -112,13 +110,11 @@ class KatexRenderer:
         from py_mini_racer import MiniRacer  # mini-racer's import name
 
         self.output = output
-        self.version = ""
         self._ctx = MiniRacer()
         self._lock = threading.Lock()
         self._ctx.eval(_SHIM)
         self._ctx.eval(Path(katex_js).read_text(encoding="utf-8"))
         self._ctx.eval(_CALL)
-        self.version = str(self._ctx.eval("katex.version"))
         # mini-racer 0.14 can hang in mr_free_context when the isolate is only freed by
         # MiniRacer.__del__ during interpreter teardown (seen here 2 runs out of 3); closing it
         # explicitly before teardown avoids that.
@@ -165,7 +161,6 @@ class Delim:
     display: bool
 
 
-ARITHMATEX_DELIMITERS = (Delim("\\(", "\\)", False), Delim("\\[", "\\]", True))
 NOTEBOOK_DELIMITERS = (
     Delim("$$", "$$", True),
     Delim("\\[", "\\]", True),
@@ -378,12 +373,10 @@ def render_html(
         pieces.append(html[pos:f.start])
         if f.kind == "arithmatex":
             attrs = f.attrs
-            if f.display and FOCUSABLE_DISPLAY:
+            if f.display:
                 attrs = _add_attr(attrs, "tabindex", "0")
             markup = render(f.tex, f.display)
-            if WRAP_LIKE_AUTO_RENDER:
-                markup = f"<span>{markup}</span>"
-            pieces.append(f"<{f.wrapper}{attrs}>{markup}</{f.wrapper}>")
+            pieces.append(f"<{f.wrapper}{attrs}><span>{markup}</span></{f.wrapper}>")
         else:
             key = f"{id(html)}:{f.group}"  # one auto-render call per notebook cell
             groups_used.add(key)
@@ -393,10 +386,10 @@ def render_html(
                     out.append(_html.escape(s, quote=False))
                     continue
                 markup = render(s, display, key)
-                if display and FOCUSABLE_DISPLAY:
+                if display:
                     markup = markup.replace('<span class="katex-display">',
                                             '<span class="katex-display" tabindex="0">', 1)
-                out.append(f"<span>{markup}</span>" if WRAP_LIKE_AUTO_RENDER else markup)
+                out.append(f"<span>{markup}</span>")
             pieces.append("".join(out))
         pos = f.end
     pieces.append(html[pos:])
