@@ -56,7 +56,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from dev import BIN, CHROMIUM, PYTEST_ARGS  # noqa: E402
+from dev import BIN, CHROMIUM, PYTEST_ARGS, ensure_node_packages  # noqa: E402
 from pages import mkdocs_site_prefix, serve_directory  # noqa: E402
 
 TARGETS = {"cold build": 15.0, "warm rebuild": 3.0, "non-browser tests": 60.0}
@@ -285,12 +285,11 @@ def lighthouse(site: Path, pages: tuple[str, ...], runs: int = 3) -> dict[str, d
     Shift per page, each the median of ``runs`` runs, the site served gzip-compressed."""
     import statistics
 
+    ensure_node_packages(LIGHTHOUSE, "Lighthouse", "run with --no-lighthouse")
     binary = LIGHTHOUSE / "node_modules" / ".bin" / "lighthouse"
-    if not binary.exists():
-        subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE,
-                       check=True)
-    server = serve_directory(site, mkdocs_site_prefix(), compress=True)
-    origin = f"http://127.0.0.1:{server.server_address[1]}{mkdocs_site_prefix()}"
+    prefix = mkdocs_site_prefix()
+    server = serve_directory(site, prefix, compress=True)
+    origin = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     out: dict[str, dict[str, float]] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -74,10 +74,12 @@ from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling tools modules
-from pages import serve_directory, site_prefix
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT)]  # the sibling tools modules; sitebuild
+from pages import serve_directory, site_prefix  # noqa: E402
+
+from sitebuild.theme import versioned_url  # noqa: E402
+
 BRANCH = "gh-pages"
 ALIAS = "latest"
 RELEASES = "releases.yaml"
@@ -313,7 +315,7 @@ def versioned_config(mkdocs_yml: str, version: str) -> str:
     MkDocs' ``INHERIT`` cannot do this: its merge replaces lists such as ``plugins``.
     """
     cfg = yaml.load(mkdocs_yml, Loader=_Loader) or {}
-    cfg["site_url"] = f"{base_site_url(cfg)}{version}/"
+    cfg["site_url"] = versioned_url(base_site_url(cfg), version)
     extra = cfg.setdefault("extra", {})
     selector = extra.setdefault("version", {})
     selector.setdefault("provider", "mike")
@@ -437,7 +439,7 @@ def check_citation(repo: Path, release: Release, site_url: str) -> None:
     if str(cff.get("version")) != release.version:
         raise DeployError(f"release {release.version}: CITATION.cff at {release.commit[:12]} "
                           f"says version {cff.get('version')}")
-    expected = f"{site_url}{release.version}/"
+    expected = versioned_url(site_url, release.version)
     legacy = release.source == "releases.yaml" and cff.get("url") == site_url
     if cff.get("url") != expected and not legacy:
         raise DeployError(f"release {release.version}: CITATION.cff url is {cff.get('url')!r}, "

@@ -44,7 +44,6 @@ PYTHON = BIN / "python"
 LOCK = ROOT / "requirements" / "lock.txt"
 DEPS_STAMP = VENV / ".hw5ref-deps"
 SITE_TESTS = ROOT / "tests" / "site"
-NODE_STAMP = SITE_TESTS / "node_modules" / ".hw5ref-deps"
 CHROMIUM = Path(os.environ.get("HW5REF_CHROMIUM", "/usr/bin/chromium"))
 
 # pytest targets: the test suite, hw5ref's doctests, and the Markdown pages' code blocks.
@@ -142,18 +141,25 @@ def ensure_chromium() -> None:
     apt_install("chromium")
 
 
-def ensure_axe() -> None:
-    lock = SITE_TESTS / "package-lock.json"
-    digest = files_digest(SITE_TESTS / "package.json", lock)
-    if NODE_STAMP.exists() and NODE_STAMP.read_text().strip() == digest:
+def ensure_node_packages(folder: Path, purpose: str, skip_hint: str = "") -> None:
+    """``npm ci`` in ``folder`` unless its node_modules was installed from the same
+    package.json and package-lock.json (a digest stamp inside node_modules)."""
+    stamp = folder / "node_modules" / ".hw5ref-deps"
+    digest = files_digest(folder / "package.json", folder / "package-lock.json")
+    if stamp.exists() and stamp.read_text().strip() == digest:
         return
     if not shutil.which("npm"):
         if not is_root() or not shutil.which("apt-get"):
-            raise SetupError("npm is needed to install axe-core for the accessibility tests; "
-                             "install Node.js and npm, or run with --no-browser")
+            raise SetupError(f"npm is needed to install {purpose}; install Node.js and npm"
+                             + (f", or {skip_hint}" if skip_hint else ""))
         apt_install("nodejs", "npm")
-    run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SITE_TESTS)
-    NODE_STAMP.write_text(digest + "\n")
+    run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder)
+    stamp.write_text(digest + "\n")
+
+
+def ensure_axe() -> None:
+    ensure_node_packages(SITE_TESTS, "axe-core for the accessibility tests",
+                         "run with --no-browser")
 
 
 # ---- Commands -------------------------------------------------------------------------
