@@ -68,18 +68,16 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 from lark.lark import PostLex
 from lark.lexer import BasicLexer, LexerThread
 
+from hw5ref._validate import FloatArray
 from hw5ref.parts import entry_label
 
 __all__ = ["MAX_DEPTH", "MAX_DIGITS", "MAX_ENTRIES", "MAX_LENGTH", "ReadError", "Reading",
            "read_answer", "read_number", "read_value"]
-
-FloatArray = npt.NDArray[np.float64]
 
 MAX_LENGTH: Final = 20_000  # characters of answer text
 MAX_DEPTH: Final = 8  # nested brackets, parentheses, braces and environments
